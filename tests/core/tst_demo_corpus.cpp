@@ -1,0 +1,60 @@
+// The demo's synthetic skills: deterministic per seed, answers correct, alphabet complete.
+#include <torch/torch.h>
+#include <QtTest/QtTest>
+
+#include <algorithm>
+
+#include "core/common/error.h"
+#include "core/demo/skill_corpus.h"
+
+using namespace aletheia::demo;
+
+class TstDemoCorpus : public QObject {
+    Q_OBJECT
+private slots:
+    void deterministicPerSeed() {
+        auto a = makeExamples(pretrainingSkills(), 200, 7);
+        auto b = makeExamples(pretrainingSkills(), 200, 7);
+        auto c = makeExamples(pretrainingSkills(), 200, 8);
+        int differ = 0;
+        for (size_t i = 0; i < a.size(); ++i) {
+            QCOMPARE(a[i].prompt + a[i].response, b[i].prompt + b[i].response);
+            differ += (a[i].prompt != c[i].prompt);
+        }
+        QVERIFY(differ > 100);
+    }
+    void answersAreRight() {
+        for (const auto& e : makeExamples({"reverse", "sort", "copy"}, 60, 3)) {
+            auto body = e.prompt.substr(e.prompt.find(':') + 2);
+            body = body.substr(0, body.size() - 2);  // drop " ="
+            std::string expect;
+            if (e.skill == "reverse") expect = std::string(body.rbegin(), body.rend());
+            if (e.skill == "copy") expect = body;
+            if (e.skill == "sort") {
+                std::string digits;
+                for (char ch : body) if (ch != ' ') digits += ch;
+                std::sort(digits.begin(), digits.end());
+                for (size_t i = 0; i < digits.size(); ++i) expect += (i ? " " : "") + std::string(1, digits[i]);
+            }
+            QCOMPARE(e.response, " " + expect);
+        }
+    }
+    void alphabetCoversEverything() {
+        const auto alphabet = skillAlphabet();
+        auto skills = pretrainingSkills();
+        skills.push_back(fineTuneSkill());
+        for (const auto& e : makeExamples(skills, 700, 11))
+            for (char ch : e.prompt + e.response) QVERIFY2(alphabet.find(ch) != std::string::npos, e.prompt.c_str());
+    }
+    void fineTuneSkillIsHeldOut() {
+        const auto& s = pretrainingSkills();
+        QVERIFY(std::find(s.begin(), s.end(), fineTuneSkill()) == s.end());
+    }
+    void unknownSkillIsAnError() {
+        uint64_t st = 1;
+        QVERIFY_THROWS_EXCEPTION(aletheia::Error, makeExample("juggle", st));
+    }
+};
+
+QTEST_APPLESS_MAIN(TstDemoCorpus)
+#include "tst_demo_corpus.moc"
