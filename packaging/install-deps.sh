@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev
   qt6-base-dev libqcustomplot-dev
-  libyaml-cpp-dev nlohmann-json3-dev libpcre2-dev
+  libyaml-cpp-dev nlohmann-json3-dev libpcre2-dev libicu-dev zlib1g-dev
   xvfb xauth imagemagick fonts-dejavu-core
 )
 

@@ -1,0 +1,176 @@
+// Parity of aletheia::Tokenizer with Hugging Face `tokenizers` on four real tokenizer.json
+// files (Qwen3, Llama-3, Mistral vocab with Llama-2 pipeline, Gemma-3): 175 hard strings each,
+// ids without and with special tokens and the decoded text, plus the strings where the JS
+// reference disagrees with HF (we follow HF). Also unit checks of the pieces HF gets subtly
+// different from other engines (\s, byte-fallback decoding, .json.gz loading).
+#include <QtTest/QtTest>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/text/decoder.h"
+#include "core/text/regex.h"
+#include "core/text/tokenizer.h"
+
+using aletheia::Tokenizer;
+
+namespace {
+
+const char* kNames[] = {"qwen3", "llama3", "llama2", "gemma3"};
+
+std::string fixture(const std::string& rel) { return std::string(ALETHEIA_FIXTURES) + "/tokenizers/" + rel; }
+
+struct Expected {
+    std::string text, decoded;
+    std::vector<int32_t> plain, special;
+};
+
+std::vector<Expected> readExpected(const std::string& path, bool hf) {
+    std::ifstream in(path);
+    std::vector<Expected> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        const auto j = nlohmann::json::parse(line);
+        const std::string p = hf ? "hf_" : "";
+        out.push_back({j.at("text"), j.at(p + "decoded_plain"), j.at(p + "ids_plain"), j.at(p + "ids_special")});
+    }
+    return out;
+}
+
+QString idsToString(const std::vector<int32_t>& ids) {
+    QStringList parts;
+    for (auto id : ids) parts << QString::number(id);
+    return "[" + parts.join(",") + "]";
+}
+
+// Loaded once: the four files are 55 MB of JSON together.
+std::map<std::string, Tokenizer>& tokenizers() {
+    static std::map<std::string, Tokenizer> t;
+    return t;
+}
+
+}  // namespace
+
+class TstTokenizer : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        for (const char* name : kNames) {
+            const auto t0 = std::chrono::steady_clock::now();
+            tokenizers().emplace(name, Tokenizer::fromDirectory(fixture(name)));
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            qInfo("%s loaded in %.2f s", name, s);
+        }
+    }
+
+    void parity_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<bool>("hf");
+        QTest::addColumn<int>("line");
+        for (const char* name : kNames) {
+            const int n = static_cast<int>(readExpected(fixture(std::string(name) + "/expected_public.jsonl"), false).size());
+            QVERIFY(n == 175);
+            for (int i = 0; i < n; ++i)
+                QTest::addRow("%s/public:%d", name, i + 1) << QString(name) << "expected_public.jsonl" << false << i;
+            const std::string div = fixture(std::string(name) + "/known_divergences.jsonl");
+            if (!std::ifstream(div)) continue;
+            const int d = static_cast<int>(readExpected(div, true).size());
+            for (int i = 0; i < d; ++i)
+                QTest::addRow("%s/divergence:%d", name, i + 1) << QString(name) << "known_divergences.jsonl" << true << i;
+        }
+    }
+    void parity() {
+        QFETCH(QString, name);
+        QFETCH(QString, file);
+        QFETCH(bool, hf);
+        QFETCH(int, line);
+        static std::map<std::string, std::vector<Expected>> cache;
+        const std::string key = name.toStdString() + "/" + file.toStdString();
+        if (!cache.count(key)) cache[key] = readExpected(fixture(key), hf);
+        const Expected& e = cache[key][static_cast<size_t>(line)];
+        const Tokenizer& tok = tokenizers().at(name.toStdString());
+        QCOMPARE(idsToString(tok.encode(e.text, false)), idsToString(e.plain));
+        QCOMPARE(idsToString(tok.encode(e.text, true)), idsToString(e.special));
+        QCOMPARE(QString::fromStdString(tok.decode(e.plain, false)), QString::fromStdString(e.decoded));
+    }
+
+    void specialIdsAndVocab() {
+        const auto& q = tokenizers().at("qwen3");
+        QCOMPARE(q.vocabSize(), 151669);
+        QCOMPARE(q.tokenToId("<|im_start|>").value_or(-1), 151644);
+        QCOMPARE(q.eosId().value_or(-1), 151645);
+        QCOMPARE(q.padId().value_or(-1), 151643);
+        QVERIFY(!q.bosId());
+        const auto& l2 = tokenizers().at("llama2");
+        QCOMPARE(l2.bosId().value_or(-1), 1);
+        QCOMPARE(l2.eosId().value_or(-1), 2);
+        QCOMPARE(l2.vocabSize(), 32000);
+        const auto& g = tokenizers().at("gemma3");
+        QCOMPARE(g.vocabSize(), 262145);
+        QCOMPARE(g.bosId().value_or(-1), 2);
+        QCOMPARE(g.eosId().value_or(-1), 106);
+        QCOMPARE(g.padId().value_or(-1), 0);
+        const auto& l3 = tokenizers().at("llama3");
+        QCOMPARE(l3.bosId().value_or(-1), 128000);
+        QCOMPARE(l3.idToToken(128009).value_or(""), std::string("<|eot_id|>"));
+    }
+
+    void skipSpecialOnDecode() {
+        const auto& q = tokenizers().at("qwen3");
+        const auto ids = q.encode("<|im_start|>user\nhi<|im_end|>", false);
+        QCOMPARE(QString::fromStdString(q.decode(ids, true)), QString("user\nhi"));
+        QCOMPARE(QString::fromStdString(q.decode(ids, false)), QString("<|im_start|>user\nhi<|im_end|>"));
+    }
+
+    void invalidUtf8IsReadAsReplacementChar() {
+        const auto& q = tokenizers().at("qwen3");
+        QCOMPARE(idsToString(q.encode("a\xFF" "b", false)), idsToString(q.encode("a\xEF\xBF\xBD" "b", false)));
+    }
+
+    // Oniguruma's \s includes U+0085 (NEL); PCRE2's does not, so the pattern is rewritten.
+    void whitespaceClassMatchesOniguruma() {
+        aletheia::text::Regex re(R"(\s+|[^\s]+)");
+        const auto m = re.findAll("a\xC2\x85 b\xEF\xBB\xBF");
+        QCOMPARE(int(m.size()), 3);  // "a", NEL+space, "b"+BOM (U+FEFF is not white space)
+        QCOMPARE(int(m[1].first), 1);
+        QCOMPARE(int(m[1].second), 4);
+    }
+
+    // HF replaces an invalid <0xXX> run with one U+FFFD per byte token.
+    void byteFallbackInvalidRun() {
+        auto dec = aletheia::text::makeDecoder(nlohmann::json::parse(R"({"type":"ByteFallback"})"));
+        std::vector<std::string> toks = {"<0x41>", "<0xE4>", "x", "<0xE4>", "<0xBD>", "<0xA0>"};
+        dec->decodeChain(toks);
+        QCOMPARE(int(toks.size()), 4);
+        QCOMPARE(QString::fromStdString(toks[0] + toks[1]), QString::fromUtf8("\uFFFD\uFFFD"));
+        QCOMPARE(QString::fromStdString(toks[3]), QString::fromUtf8("\u4F60"));
+    }
+
+    void missingFileNamesPath() {
+        try {
+            Tokenizer::fromFile("/nonexistent/tokenizer.json");
+            QFAIL("no throw");
+        } catch (const aletheia::Error& e) {
+            QCOMPARE(QString::fromStdString(e.context().file), QString("/nonexistent/tokenizer.json"));
+        }
+    }
+
+    void unsupportedModelTypeIsClear() {
+        const auto j = nlohmann::json::parse(R"({"model":{"type":"Unigram","vocab":[]}})");
+        try {
+            Tokenizer::fromJson(j, "x/tokenizer.json");
+            QFAIL("no throw");
+        } catch (const aletheia::Error& e) {
+            QVERIFY(std::string(e.what()).find("Unigram") != std::string::npos);
+            QCOMPARE(QString::fromStdString(e.context().file), QString("x/tokenizer.json"));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TstTokenizer)
+#include "tst_tokenizer.moc"
