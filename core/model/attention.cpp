@@ -1,0 +1,103 @@
+#include "core/model/attention.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include "core/model/rope.h"
+
+namespace aletheia {
+namespace {
+
+// Runs every input projection once and collects its outputs by role (q, k, v).
+std::map<std::string, torch::Tensor> projectByRole(const torch::Tensor& x, const std::vector<Linear>& ls) {
+    std::map<std::string, torch::Tensor> out;
+    for (const auto& l : ls) {
+        auto y = linear(x, l);
+        for (const auto& p : l.parts) out[p.role] = selectPart(y, p);
+    }
+    return out;
+}
+
+// kv: [B, nkv, S, hd] -> [B, nkv*rep, S, hd]; query head h reads kv head h / rep (HF repeat_kv).
+torch::Tensor repeatKv(const torch::Tensor& kv, int64_t rep) {
+    if (rep == 1) return kv;
+    const auto B = kv.size(0), nkv = kv.size(1), S = kv.size(2), hd = kv.size(3);
+    return kv.unsqueeze(2).expand({B, nkv, rep, S, hd}).reshape({B, nkv * rep, S, hd});
+}
+
+torch::Tensor causalAllowed(int64_t T, int64_t S, const torch::Device& device) {
+    // [T, S] true where key s <= query t (queries are the last T of S positions)
+    return torch::ones({T, S}, torch::TensorOptions().dtype(torch::kBool).device(device)).tril(S - T);
+}
+
+// HF masks with the dtype's lowest finite value rather than -inf: fully masked rows stay finite.
+double maskValue(torch::ScalarType t) {
+    switch (t) {
+    case torch::kBFloat16: return double(std::numeric_limits<c10::BFloat16>::lowest());
+    case torch::kHalf: return double(std::numeric_limits<c10::Half>::lowest());
+    case torch::kDouble: return std::numeric_limits<double>::lowest();
+    default: return double(std::numeric_limits<float>::lowest());
+    }
+}
+
+}  // namespace
+
+torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const AttentionShape& s,
+                        const ForwardContext& ctx) {
+    const int64_t B = x.size(0), T = x.size(1);
+    auto r = projectByRole(x, a.in);
+    // q: [B, T, nh*hd] -> [B, T, nh, hd]
+    auto q = r.at("q").view({B, T, s.numHeads, s.headDim});
+    auto k = r.at("k").view({B, T, s.numKvHeads, s.headDim});
+    auto v = r.at("v").view({B, T, s.numKvHeads, s.headDim});
+    if (a.qkNorm) {
+        q = applyNorm(q, a.qNorm);
+        k = applyNorm(k, a.kNorm);
+    }
+    q = q.transpose(1, 2);  // [B, nh, T, hd]
+    k = k.transpose(1, 2);  // [B, nkv, T, hd]
+    v = v.transpose(1, 2);
+    if (s.rope) {
+        q = applyRope(q, ctx.cos, ctx.sin);
+        k = applyRope(k, ctx.cos, ctx.sin);
+    }
+    const int64_t rep = s.numHeads / s.numKvHeads;
+    k = repeatKv(k, rep);  // [B, nh, S, hd]
+    v = repeatKv(v, rep);
+    const int64_t S = k.size(2);
+
+    torch::Tensor o;  // [B, nh, T, hd]
+    const double lowest = maskValue(q.scalar_type());
+#if TORCH_VERSION_MAJOR >= 2
+    {
+        // The default SDPA scale is 1/sqrt(hd); express other scales by pre-scaling q.
+        const double sdpaScale = 1.0 / std::sqrt(double(s.headDim));
+        auto qs = std::abs(s.scale - sdpaScale) < 1e-12 ? q : q * (s.scale / sdpaScale);
+        if (!ctx.allowed.defined() && T == S) {
+            o = at::scaled_dot_product_attention(qs, k, v, {}, 0.0, /*is_causal=*/true);
+        } else {
+            auto allowed = ctx.allowed.defined() ? ctx.allowed : causalAllowed(T, S, x.device());
+            // Additive mask with the dtype's lowest value (not -inf) so fully padded rows stay finite.
+            auto mask = torch::zeros(allowed.sizes(), q.options()).masked_fill(allowed.logical_not(), lowest);
+            o = at::scaled_dot_product_attention(qs, k, v, mask, 0.0, false);
+        }
+    }
+#else
+    {
+        auto scores = torch::matmul(q, k.transpose(-1, -2)) * s.scale;  // [B, nh, T, S]
+        auto allowed = ctx.allowed.defined() ? ctx.allowed : causalAllowed(T, S, x.device());
+        scores = scores.masked_fill(allowed.logical_not(), lowest);
+        // Softmax in fp32 like HF eager, then back to the activation dtype.
+        auto p = torch::softmax(scores, -1, torch::kFloat).to(q.scalar_type());
+        o = torch::matmul(p, v);
+    }
+#endif
+    o = o.transpose(1, 2).reshape({B, T, s.numHeads * s.headDim});  // [B, T, nh*hd]
+    return linear(o, a.out);
+}
+
+}  // namespace aletheia

@@ -1,0 +1,31 @@
+#include "core/model/linear.h"
+
+#include <torch/torch.h>
+
+namespace aletheia {
+
+bool Linear::hasRole(const std::string& role) const {
+    for (const auto& p : parts)
+        if (p.role == role) return true;
+    return false;
+}
+
+torch::Tensor linear(const torch::Tensor& x, const Linear& l) {
+    torch::Tensor y = l.probe ? l.probe->forward(x, l) : torch::nn::functional::linear(x, l.weight, l.bias);
+    if (l.adapter) y = y + l.adapter->delta(x);
+    return y;
+}
+
+torch::Tensor selectPart(const torch::Tensor& y, const LogicalPart& part) {
+    if (part.rows.size() == 1) {
+        const auto& r = part.rows[0];
+        if (r.first == 0 && r.second == y.size(-1)) return y;
+        return y.narrow(-1, r.first, r.second - r.first);
+    }
+    std::vector<torch::Tensor> pieces;
+    pieces.reserve(part.rows.size());
+    for (const auto& r : part.rows) pieces.push_back(y.narrow(-1, r.first, r.second - r.first));
+    return torch::cat(pieces, -1);
+}
+
+}  // namespace aletheia

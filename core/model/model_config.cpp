@@ -1,0 +1,256 @@
+#include "core/model/model_config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/common/error.h"
+#include "core/io/json_file.h"
+#include "core/model/family_spec.h"
+
+namespace aletheia {
+namespace {
+
+// Looks up the first present, non-null key among `keys`.
+const nlohmann::json* findKey(const nlohmann::json& j, std::initializer_list<const char*> keys) {
+    for (const char* k : keys) {
+        auto it = j.find(k);
+        if (it != j.end() && !it->is_null()) return &*it;
+    }
+    return nullptr;
+}
+
+struct Reader {
+    const nlohmann::json& j;
+    const std::string& file;
+
+    int64_t integer(std::initializer_list<const char*> keys, bool required, int64_t def = 0) const {
+        const nlohmann::json* v = findKey(j, keys);
+        if (!v) {
+            if (required) failIn(file, "missing required key", *keys.begin());
+            return def;
+        }
+        if (!v->is_number_integer()) failIn(file, "expected an integer", *keys.begin());
+        return v->get<int64_t>();
+    }
+    double number(std::initializer_list<const char*> keys, double def) const {
+        const nlohmann::json* v = findKey(j, keys);
+        if (!v) return def;
+        if (!v->is_number()) failIn(file, "expected a number", *keys.begin());
+        return v->get<double>();
+    }
+    bool boolean(std::initializer_list<const char*> keys, bool def) const {
+        const nlohmann::json* v = findKey(j, keys);
+        if (!v) return def;
+        if (!v->is_boolean()) failIn(file, "expected true or false", *keys.begin());
+        return v->get<bool>();
+    }
+    std::string string(std::initializer_list<const char*> keys, const std::string& def) const {
+        const nlohmann::json* v = findKey(j, keys);
+        if (!v) return def;
+        if (!v->is_string()) failIn(file, "expected a string", *keys.begin());
+        return v->get<std::string>();
+    }
+};
+
+void requirePositive(const std::string& file, const char* key, int64_t v) {
+    if (v <= 0) failIn(file, "must be a positive integer", key);
+}
+
+RopeScaling parseRopeScaling(const nlohmann::json& rs, const std::string& file, const ModelConfig& c) {
+    RopeScaling r;
+    if (!rs.is_object()) failIn(file, "expected an object", "rope_scaling");
+    Reader rd{rs, file};
+    r.type = rd.string({"rope_type", "type"}, "default");
+    r.factor = rd.number({"factor"}, 1.0);
+    r.lowFreqFactor = rd.number({"low_freq_factor"}, 1.0);
+    r.highFreqFactor = rd.number({"high_freq_factor"}, 4.0);
+    r.originalMaxPositions = rd.integer({"original_max_position_embeddings"}, false, c.maxPositions);
+    if (r.type != "default" && r.type != "linear" && r.type != "dynamic" && r.type != "llama3")
+        failIn(file, "rope type '" + r.type + "' is not supported (supported: default, linear, dynamic, llama3)",
+               "rope_scaling");
+    if (r.type != "default" && !(r.factor > 0)) failIn(file, "factor must be positive", "rope_scaling");
+    return r;
+}
+
+}  // namespace
+
+std::vector<std::string> supportedModelTypes() {
+    std::vector<std::string> v;
+    for (const auto& s : familySpecs()) v.push_back(s.modelType);
+    return v;
+}
+
+ModelConfig ModelConfig::load(const std::string& path) { return fromJson(readJsonFile(path), path); }
+
+ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& file) {
+    if (!j.is_object()) failIn(file, "config is not a JSON object");
+    Reader rd{j, file};
+    ModelConfig c;
+    c.raw = j;
+    c.modelType = rd.string({"model_type"}, "");
+    if (c.modelType.empty()) failIn(file, "missing required key", "model_type");
+    const FamilySpec* spec = nullptr;
+    try {
+        spec = &familySpec(c.modelType);
+    } catch (const Error& e) {
+        failIn(file, e.problem(), "model_type");
+    }
+    c.vocabSize = rd.integer({"vocab_size"}, true);
+    c.hiddenSize = rd.integer({"hidden_size", "n_embd"}, true);
+    c.numLayers = rd.integer({"num_hidden_layers", "n_layer"}, true);
+    c.numHeads = rd.integer({"num_attention_heads", "n_head"}, true);
+    requirePositive(file, "vocab_size", c.vocabSize);
+    requirePositive(file, "hidden_size", c.hiddenSize);
+    requirePositive(file, "num_hidden_layers", c.numLayers);
+    requirePositive(file, "num_attention_heads", c.numHeads);
+    c.numKvHeads = rd.integer({"num_key_value_heads"}, false, c.numHeads);
+    requirePositive(file, "num_key_value_heads", c.numKvHeads);
+    if (c.numHeads % c.numKvHeads != 0)
+        failIn(file, "num_attention_heads must be a multiple of num_key_value_heads", "num_key_value_heads");
+    c.headDim = rd.integer({"head_dim"}, false, 0);
+    if (c.headDim == 0) {
+        if (c.hiddenSize % c.numHeads != 0)
+            failIn(file, "hidden_size is not divisible by num_attention_heads", "hidden_size");
+        c.headDim = c.hiddenSize / c.numHeads;
+    }
+    if (c.modelType == "gpt2")
+        c.intermediateSize = rd.integer({"n_inner"}, false, 4 * c.hiddenSize);
+    else
+        c.intermediateSize = rd.integer({"intermediate_size"}, true);
+    requirePositive(file, "intermediate_size", c.intermediateSize);
+    c.maxPositions = rd.integer({"max_position_embeddings", "n_positions"}, false, 2048);
+    c.normEps = rd.number({"rms_norm_eps", "layer_norm_eps", "layer_norm_epsilon"}, c.modelType == "gpt2" ? 1e-5 : 1e-6);
+    // Gemma: prefer hidden_activation (what HF 4.38+ actually uses), see tools/hfref/README.md.
+    const std::string defAct = spec->norm == NormKind::Layer ? "gelu_new" : (c.modelType == "gemma" ? "gelu_pytorch_tanh" : "silu");
+    c.activation = c.modelType == "gemma" ? rd.string({"hidden_activation"}, "gelu_pytorch_tanh")
+                                          : rd.string({"hidden_act", "activation_function"}, defAct);
+    if (c.modelType == "gpt_neox" && !findKey(j, {"hidden_act"})) c.activation = "gelu";
+
+    // RoPE: v5 keeps theta, partial factor and scaling together in rope_parameters.
+    c.ropeTheta = rd.number({"rope_theta", "rotary_emb_base"}, 10000.0);
+    c.partialRotary = rd.number({"partial_rotary_factor", "rotary_pct"}, 1.0);
+    if (const nlohmann::json* rp = findKey(j, {"rope_parameters"})) {
+        c.ropeScaling = parseRopeScaling(*rp, file, c);
+        Reader rr{*rp, file};
+        c.ropeTheta = rr.number({"rope_theta"}, c.ropeTheta);
+        c.partialRotary = rr.number({"partial_rotary_factor"}, c.partialRotary);
+    } else if (const nlohmann::json* rs = findKey(j, {"rope_scaling"})) {
+        c.ropeScaling = parseRopeScaling(*rs, file, c);
+    }
+    if (!(c.partialRotary > 0 && c.partialRotary <= 1)) failIn(file, "must be in (0, 1]", "partial_rotary_factor");
+
+    c.tieWordEmbeddings = rd.boolean({"tie_word_embeddings"}, spec->defaultTie);
+    c.attentionBias = rd.boolean({"attention_bias", "qkv_bias"}, spec->defaultAttentionBias);
+    c.mlpBias = rd.boolean({"mlp_bias"}, false);
+    c.parallelResidual = rd.boolean({"use_parallel_residual"}, c.modelType == "gpt_neox");
+    c.scaleAttnByInverseLayerIdx = rd.boolean({"scale_attn_by_inverse_layer_idx"}, false);
+    c.slidingWindow = rd.integer({"sliding_window"}, false, 0);
+
+    c.numExperts = rd.integer({"num_local_experts", "num_experts"}, false, 0);
+    if (c.modelType == "mixtral" || c.modelType == "qwen2_moe") {
+        requirePositive(file, "num_experts", c.numExperts);
+        c.numExpertsPerTok = rd.integer({"num_experts_per_tok"}, true);
+        if (c.numExpertsPerTok <= 0 || c.numExpertsPerTok > c.numExperts)
+            failIn(file, "must be in [1, num_experts]", "num_experts_per_tok");
+    } else {
+        c.numExperts = 0;  // dense family: an experts key would be meaningless
+    }
+    c.moeIntermediateSize = c.modelType == "qwen2_moe" ? rd.integer({"moe_intermediate_size"}, true) : c.intermediateSize;
+    c.sharedExpertIntermediateSize = spec->sharedExpert ? rd.integer({"shared_expert_intermediate_size"}, true) : 0;
+    c.normTopkProb = spec->alwaysNormTopk ? true : rd.boolean({"norm_topk_prob"}, false);
+    c.decoderSparseStep = rd.integer({"decoder_sparse_step"}, false, 1);
+    if (c.decoderSparseStep <= 0) c.decoderSparseStep = 1;
+    if (const nlohmann::json* m = findKey(j, {"mlp_only_layers"})) {
+        if (!m->is_array()) failIn(file, "expected a list of layer indices", "mlp_only_layers");
+        for (const auto& x : *m) {
+            if (!x.is_number_integer()) failIn(file, "expected a list of layer indices", "mlp_only_layers");
+            c.mlpOnlyLayers.push_back(x.get<int64_t>());
+        }
+    }
+    c.torchDtype = rd.string({"dtype", "torch_dtype"}, "float32");
+    return c;
+}
+
+bool ModelConfig::isMoeLayer(int64_t layer) const {
+    if (numExperts == 0) return false;
+    if (std::find(mlpOnlyLayers.begin(), mlpOnlyLayers.end(), layer) != mlpOnlyLayers.end()) return false;
+    return (layer + 1) % decoderSparseStep == 0;
+}
+
+nlohmann::json ModelConfig::toJson() const {
+    nlohmann::json j = raw.is_object() ? raw : nlohmann::json::object();
+    j["model_type"] = modelType;
+    j["vocab_size"] = vocabSize;
+    j["tie_word_embeddings"] = tieWordEmbeddings;
+    j["torch_dtype"] = torchDtype;
+    if (j.contains("dtype")) j["dtype"] = torchDtype;
+    if (modelType == "gpt2") {
+        j["n_embd"] = hiddenSize;
+        j["n_layer"] = numLayers;
+        j["n_head"] = numHeads;
+        j["n_inner"] = intermediateSize;
+        j["n_positions"] = maxPositions;
+        j["layer_norm_epsilon"] = normEps;
+        j["activation_function"] = activation;
+        j["scale_attn_by_inverse_layer_idx"] = scaleAttnByInverseLayerIdx;
+        if (!j.contains("architectures")) j["architectures"] = {"GPT2LMHeadModel"};
+        return j;
+    }
+    j["hidden_size"] = hiddenSize;
+    j["num_hidden_layers"] = numLayers;
+    j["num_attention_heads"] = numHeads;
+    j["intermediate_size"] = intermediateSize;
+    j["max_position_embeddings"] = maxPositions;
+    if (modelType == "gpt_neox") {
+        j["layer_norm_eps"] = normEps;
+        j["rotary_pct"] = partialRotary;
+        j["rotary_emb_base"] = ropeTheta;
+        j["use_parallel_residual"] = parallelResidual;
+        j["attention_bias"] = attentionBias;
+        j["hidden_act"] = activation;
+    } else {
+        j["num_key_value_heads"] = numKvHeads;
+        j["head_dim"] = headDim;
+        j["rms_norm_eps"] = normEps;
+        j["hidden_act"] = activation;
+        if (modelType == "gemma") j["hidden_activation"] = activation;
+        if (partialRotary != 1.0) j["partial_rotary_factor"] = partialRotary;
+        if (!j.contains("rope_parameters")) j["rope_theta"] = ropeTheta;
+        if (modelType == "llama" || modelType == "gemma" || modelType == "qwen3") j["attention_bias"] = attentionBias;
+        if (modelType == "llama") j["mlp_bias"] = mlpBias;
+    }
+    if (ropeScaling.type != "default" && !j.contains("rope_parameters")) {
+        nlohmann::json rs = {{"rope_type", ropeScaling.type}, {"factor", ropeScaling.factor}};
+        if (ropeScaling.type == "llama3") {
+            rs["low_freq_factor"] = ropeScaling.lowFreqFactor;
+            rs["high_freq_factor"] = ropeScaling.highFreqFactor;
+            rs["original_max_position_embeddings"] = ropeScaling.originalMaxPositions;
+        }
+        j["rope_scaling"] = rs;
+    }
+    if (modelType == "mixtral") {
+        j["num_local_experts"] = numExperts;
+        j["num_experts_per_tok"] = numExpertsPerTok;
+    }
+    if (modelType == "qwen2_moe") {
+        j["num_experts"] = numExperts;
+        j["num_experts_per_tok"] = numExpertsPerTok;
+        j["moe_intermediate_size"] = moeIntermediateSize;
+        j["shared_expert_intermediate_size"] = sharedExpertIntermediateSize;
+        j["norm_topk_prob"] = normTopkProb;
+        j["decoder_sparse_step"] = decoderSparseStep;
+        j["mlp_only_layers"] = mlpOnlyLayers;
+    }
+    if (!j.contains("architectures")) {
+        static const std::map<std::string, std::string> arch = {
+            {"llama", "LlamaForCausalLM"},   {"mistral", "MistralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"},
+            {"qwen3", "Qwen3ForCausalLM"},   {"gemma", "GemmaForCausalLM"},     {"phi3", "Phi3ForCausalLM"},
+            {"gpt_neox", "GPTNeoXForCausalLM"}, {"mixtral", "MixtralForCausalLM"},
+            {"qwen2_moe", "Qwen2MoeForCausalLM"}};
+        j["architectures"] = {arch.at(modelType)};
+    }
+    return j;
+}
+
+}  // namespace aletheia

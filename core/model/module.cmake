@@ -1,0 +1,1 @@
+core_module(model DEPS io common)
