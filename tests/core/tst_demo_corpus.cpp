@@ -5,7 +5,12 @@
 #include <algorithm>
 
 #include "core/common/error.h"
+#include "core/demo/demo_data.h"
 #include "core/demo/skill_corpus.h"
+
+#include <QTemporaryDir>
+#include <fstream>
+#include <sstream>
 
 using namespace aletheia::demo;
 
@@ -49,6 +54,22 @@ private slots:
     void fineTuneSkillIsHeldOut() {
         const auto& s = pretrainingSkills();
         QVERIFY(std::find(s.begin(), s.end(), fineTuneSkill()) == s.end());
+    }
+    // The checked-in demo datasets are exactly what the generator writes.
+    void checkedInDatasetsAreRegenerable() {
+        QTemporaryDir dir;
+        writeDemoDatasets(dir.path().toStdString());
+        for (const char* name : {"reverse.jsonl", "general.jsonl"}) {
+            auto slurp = [](const std::string& p) {
+                std::ifstream in(p, std::ios::binary);
+                std::stringstream ss;
+                ss << in.rdbuf();
+                return ss.str();
+            };
+            const auto fresh = slurp(dir.path().toStdString() + "/" + name);
+            QVERIFY(!fresh.empty());
+            QCOMPARE(slurp(std::string(ALETHEIA_SOURCE_DIR) + "/resources/demo/" + name), fresh);
+        }
     }
     void unknownSkillIsAnError() {
         uint64_t st = 1;
