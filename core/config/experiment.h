@@ -1,0 +1,96 @@
+#pragma once
+// One experiment, as described by one YAML file (docs/CONFIG.md). Plain data with defaults:
+// the GUI edits it, the CLI runs it, loadExperiment/saveExperiment move it to and from YAML.
+// Key names follow axolotl/PEFT where a counterpart exists (lora_r, micro_batch_size, ...).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace aletheia {
+
+struct ModelSection {
+    std::string path;             // HF checkpoint directory (config.json, tokenizer.json, *.safetensors)
+    std::string dtype = "auto";   // auto | fp32 | bf16 | fp16
+    std::string device = "auto";  // auto | cpu | cuda | cuda:N
+};
+
+struct DataSection {
+    std::string train;                  // JSONL file
+    std::string validation;             // optional JSONL file
+    std::string format = "auto";        // auto | text | instruction | chat
+    std::string chat_template = "auto"; // auto (from the tokenizer) | none | chatml | llama3 | ...
+    int sequence_len = 512;
+    bool sample_packing = false;
+    bool train_on_inputs = false;       // false: prompt tokens are masked out of the loss
+    double val_set_size = 0.0;          // fraction of train held out when no validation file
+    std::int64_t seed = 42;
+};
+
+struct ProbeSection {
+    int batches = 8;
+    int micro_batch_size = 4;
+    int sequence_len = 0;               // 0: data.sequence_len
+    std::string score = "grad_norm";    // grad_norm | grad_norm_per_param | relative | fisher
+};
+
+struct PlanSection {
+    std::string policy = "top_pct";     // top_pct | threshold | budget | manual | ranks | file
+    double top_pct = 25.0;              // percent of modules kept (top_pct)
+    double threshold = 0.5;             // normalised score in [0,1] (threshold)
+    std::int64_t budget = 0;            // trainable parameters (budget)
+    std::string allocation = "asymmetric";  // uniform | asymmetric | proportional
+    std::vector<std::string> include;   // module names/patterns always adapted
+    std::vector<std::string> exclude;   // module names/patterns never adapted
+    std::map<std::string, int> ranks;   // explicit module -> rank table (policy: ranks)
+    std::string file;                   // a plan.yaml written by `aletheia plan` (policy: file)
+};
+
+struct LoraSection {
+    int lora_r = 16;                    // base rank; allocation scales it per module
+    double lora_alpha = 32.0;
+    double lora_dropout = 0.05;
+    std::vector<std::string> lora_target_modules = {"q_proj", "k_proj", "v_proj", "o_proj",
+                                                    "gate_proj", "up_proj", "down_proj"};
+    std::vector<int> layers_to_transform;  // empty: every layer
+    bool use_rslora = false;
+};
+
+struct TrainSection {
+    double learning_rate = 2e-4;
+    std::string lr_scheduler = "cosine";   // constant | linear | cosine
+    int warmup_steps = 0;
+    int max_steps = 0;                     // 0: run num_epochs
+    int num_epochs = 1;
+    int micro_batch_size = 4;
+    int gradient_accumulation_steps = 1;
+    double max_grad_norm = 1.0;            // 0: no clipping
+    double weight_decay = 0.0;
+    int eval_steps = 0;                    // 0: evaluate only at the end
+    int eval_batches = 0;                  // validation batches per evaluation; 0: all
+    int save_steps = 0;                    // 0: checkpoint only at the end (and on Ctrl-C)
+    int save_total_limit = 3;              // checkpoints kept on disk; 0: all
+    int logging_steps = 1;
+    std::string precision = "auto";        // auto (bf16 on CUDA, fp32 on CPU) | fp32 | bf16
+    bool gradient_checkpointing = false;
+    std::int64_t seed = 42;
+};
+
+struct OutputSection {
+    std::string dir = "runs/experiment";
+    std::vector<std::string> export_formats = {"peft"};  // peft | merged
+    bool plots = true;
+};
+
+struct ExperimentConfig {
+    std::string name = "experiment";
+    ModelSection model;
+    DataSection data;
+    ProbeSection probe;
+    PlanSection plan;
+    LoraSection lora;
+    TrainSection train;
+    OutputSection output;
+};
+
+}  // namespace aletheia
