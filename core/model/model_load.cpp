@@ -79,7 +79,7 @@ Model Model::load(const std::string& dir, const LoadOptions& opt) {
         if (opt.stop && opt.stop->stopRequested()) failIn(dir, "loading cancelled");
         const std::string name = resolve(ck, sp, slot.name);
         if (name.empty())
-            failIn(dir, "missing tensor (config.json says " + s->config.modelType + " with " +
+            failIn(ck.files().size() == 1 ? ck.files()[0]->path() : dir, "missing tensor (config.json says " + s->config.modelType + " with " +
                             std::to_string(s->config.numLayers) + " layers)", slot.name);
         used.insert(name);
         const TensorEntry& e = ck.entry(name);
