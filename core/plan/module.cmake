@@ -1,0 +1,1 @@
+core_module(plan DEPS probe model common)

@@ -1,0 +1,179 @@
+#include "core/plan/plan_io.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/common/error.h"
+
+namespace aletheia {
+
+namespace {
+
+long lineOf(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : -1; }
+
+template <typename T>
+T scalarAs(const YAML::Node& n, const std::string& src, const std::string& key, const char* expected) {
+    try {
+        return n.as<T>();
+    } catch (const YAML::Exception&) {
+        throw Error(std::string("expected ") + expected, {src, key, lineOf(n)});
+    }
+}
+
+// Regex for the module path(s) of a table entry (every expert of an expert group).
+std::string pathPattern(const TargetModule& m) {
+    if (!m.pathPattern.empty()) return m.pathPattern;
+    std::string path = m.weight.empty() ? m.module : m.weight;
+    const std::string suffix = ".weight";
+    if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0)
+        path.resize(path.size() - suffix.size());
+    std::string out;
+    for (char c : path) out += c == '.' ? std::string("\\.") : std::string(1, c);
+    return out;
+}
+
+template <typename K>
+K mostCommon(const std::map<K, int>& counts) {
+    K best{};
+    int n = -1;
+    for (const auto& [k, c] : counts)
+        if (c > n) best = k, n = c;
+    return best;
+}
+
+}  // namespace
+
+std::string planToYaml(const AdapterPlan& plan) {
+    std::map<int, std::vector<const AdapterCell*>> byLayer;
+    for (const auto& c : plan.cells) byLayer[c.layer].push_back(&c);
+    YAML::Emitter out;
+    out << YAML::Comment("Aletheia adapter plan: layer -> module -> LoRA rank r and alpha") << YAML::Newline;
+    out << YAML::BeginMap;
+    out << YAML::Key << "dropout" << YAML::Value << plan.dropout;
+    out << YAML::Key << "rslora" << YAML::Value << plan.rslora;
+    out << YAML::Key << "layers" << YAML::Value << YAML::BeginMap;
+    for (const auto& [layer, cells] : byLayer) {
+        out << YAML::Key << layer << YAML::Value << YAML::BeginMap;
+        for (const auto* c : cells) {
+            out << YAML::Key << c->module << YAML::Value << YAML::Flow << YAML::BeginMap;
+            out << YAML::Key << "r" << YAML::Value << c->rank << YAML::Key << "alpha" << YAML::Value << c->alpha;
+            out << YAML::EndMap;
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap << YAML::EndMap;
+    return std::string(out.c_str()) + "\n";
+}
+
+AdapterPlan planFromYaml(const std::string& text, const std::string& src) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        throw Error("YAML syntax error: " + e.msg, {src, "", e.mark.line >= 0 ? e.mark.line + 1 : -1});
+    }
+    if (!root.IsMap()) throw Error("a plan is a mapping with a 'layers' key", {src, "", -1});
+    AdapterPlan plan;
+    for (const auto& kv : root) {
+        const auto key = kv.first.as<std::string>();
+        if (key == "dropout") plan.dropout = scalarAs<double>(kv.second, src, key, "a number");
+        else if (key == "rslora") plan.rslora = scalarAs<bool>(kv.second, src, key, "true or false");
+        else if (key != "layers") throw Error("unknown key (expected dropout, rslora, layers)", {src, key, lineOf(kv.first)});
+    }
+    const auto layers = root["layers"];
+    if (!layers || !layers.IsMap()) throw Error("missing 'layers' mapping (layer -> module -> {r, alpha})", {src, "layers", -1});
+    for (const auto& lk : layers) {
+        const int layer = scalarAs<int>(lk.first, src, "layers", "a layer number");
+        const std::string where = "layers." + std::to_string(layer);
+        if (layer < 0) throw Error("layer numbers start at 0", {src, where, lineOf(lk.first)});
+        if (!lk.second.IsMap()) throw Error("expected module -> {r, alpha}", {src, where, lineOf(lk.second)});
+        for (const auto& mk : lk.second) {
+            AdapterCell c;
+            c.layer = layer;
+            c.module = mk.first.as<std::string>();
+            const std::string at = where + "." + c.module;
+            if (!mk.second.IsMap() || !mk.second["r"])
+                throw Error("expected {r: RANK, alpha: ALPHA}", {src, at, lineOf(mk.second)});
+            c.rank = scalarAs<int>(mk.second["r"], src, at + ".r", "an integer rank");
+            c.alpha = mk.second["alpha"] ? scalarAs<double>(mk.second["alpha"], src, at + ".alpha", "a number")
+                                         : 2.0 * c.rank;  // the default ratio
+            if (c.rank <= 0) throw Error("rank must be positive", {src, at, lineOf(mk.second)});
+            plan.cells.push_back(c);
+        }
+    }
+    return plan;
+}
+
+AdapterPlan loadPlan(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Error("cannot open plan file", {path, "", -1});
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return planFromYaml(ss.str(), path);
+}
+
+void savePlan(const AdapterPlan& plan, const std::string& path) {
+    std::ofstream out(path);
+    if (!out) throw Error("cannot write plan file", {path, "", -1});
+    out << planToYaml(plan);
+    if (!out) throw Error("write failed", {path, "", -1});
+}
+
+nlohmann::json planToPeft(const AdapterPlan& plan, const ModuleTable& table) {
+    std::map<int, int> rankCount;
+    std::map<double, int> alphaCount;
+    std::set<int> layers;
+    std::vector<std::string> modules;  // first-seen order
+    std::set<std::pair<int, std::string>> cells;
+    for (const auto& c : plan.cells) {
+        ++rankCount[c.rank];
+        ++alphaCount[c.alpha];
+        layers.insert(c.layer);
+        if (std::find(modules.begin(), modules.end(), c.module) == modules.end()) modules.push_back(c.module);
+        cells.insert({c.layer, c.module});
+    }
+    const int r = plan.cells.empty() ? 16 : mostCommon(rankCount);
+    const double alpha = plan.cells.empty() ? 32.0 : mostCommon(alphaCount);
+    // PEFT applies target_modules to every layer of layers_to_transform: only a full product fits.
+    bool product = cells.size() == layers.size() * modules.size();
+    for (int l : layers)
+        for (const auto& m : modules)
+            if (product && table.find(l, m) < 0) product = false;
+
+    nlohmann::json j;
+    j["peft_type"] = "LORA";
+    j["task_type"] = "CAUSAL_LM";
+    j["r"] = r;
+    j["lora_alpha"] = alpha;
+    j["lora_dropout"] = plan.dropout;
+    j["use_rslora"] = plan.rslora;
+    j["bias"] = "none";
+    nlohmann::json rankPattern = nlohmann::json::object(), alphaPattern = nlohmann::json::object();
+    nlohmann::json targets = nlohmann::json::array();
+    std::string alternatives;  // PEFT full-matches a string target_modules against module paths
+    if (product) {
+        for (const auto& m : modules) targets.push_back(m);
+        j["layers_to_transform"] = std::vector<int>(layers.begin(), layers.end());
+    }
+    for (const auto& c : plan.cells) {
+        const int i = table.find(c.layer, c.module);
+        if (i < 0)
+            throw Error("plan cell names no module of this model", {"", "layer " + std::to_string(c.layer) + " " + c.module, -1});
+        const std::string path = pathPattern(table.modules[static_cast<size_t>(i)]);
+        if (!product) alternatives += (alternatives.empty() ? "" : "|") + path;
+        if (c.rank != r) rankPattern[path] = c.rank;
+        if (c.alpha != alpha) alphaPattern[path] = c.alpha;
+    }
+    if (product) j["target_modules"] = targets;
+    else j["target_modules"] = ".*?(?:" + alternatives + ")";
+    j["rank_pattern"] = rankPattern;
+    j["alpha_pattern"] = alphaPattern;
+    return j;
+}
+
+}  // namespace aletheia

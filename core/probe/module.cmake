@@ -1,0 +1,1 @@
+core_module(probe DEPS model common)

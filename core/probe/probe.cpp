@@ -1,0 +1,220 @@
+#include "core/probe/probe.h"
+
+#include <map>
+#include <memory>
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/probe/gradient_norm_linear.h"
+
+namespace aletheia {
+
+namespace {
+
+std::string regexEscape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (std::string(".^$|()[]{}*+?\\").find(c) != std::string::npos) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+// One PEFT-style regex for every expert's copy of a projection: experts.3.w1 -> experts.\d+.w1.
+std::string pathPatternOf(const Linear& l) {
+    std::string p = regexEscape(l.name);
+    if (l.expert < 0) return p;
+    const std::string e = "\\." + std::to_string(l.expert) + "\\.";
+    const auto at = p.rfind(e);
+    if (at != std::string::npos) p.replace(at, e.size(), "\\.\\d+\\.");
+    return p;
+}
+
+std::vector<LogicalPart> partsOf(const Linear& l) {
+    if (!l.parts.empty()) return l.parts;
+    return {LogicalPart{l.module, {{0, l.outFeatures()}}}};  // defensive: unlabelled = one part
+}
+
+// The probe's view of the model: which table entry each linear feeds, and its parts' statistics.
+struct Layout {
+    std::vector<Linear*> linears;
+    ProbeStats stats;
+    std::vector<size_t> firstPart;  // per linear: index of its first PartStat
+};
+
+Layout layoutOf(const Model& model) {
+    Layout lay;
+    lay.linears = model.linears();
+    lay.stats.table = moduleTable(model);
+    torch::NoGradGuard noGrad;
+    for (Linear* l : lay.linears) {
+        const int target = lay.stats.table.find(l->layer, l->module);
+        lay.firstPart.push_back(lay.stats.parts.size());
+        const auto rowSq = l->weight.to(torch::kDouble).square().sum(1);  // [out]
+        for (const auto& p : partsOf(*l))
+            lay.stats.parts.push_back({target, l->name + ".weight", l->expert, p.role, p.size(),
+                                       selectPart(rowSq, p).sum().item<double>(), {}});
+    }
+    return lay;
+}
+
+torch::Tensor lossOf(const Model& model, const Batch& b) {
+    const auto dev = model.device();
+    const auto ids = b.inputIds.to(dev);
+    const auto labels = b.labels.defined() ? b.labels.to(dev) : ids;
+    const auto mask = b.attentionMask.defined() ? b.attentionMask.to(dev) : torch::Tensor();
+    auto loss = model.forward(ids, mask, labels).loss;
+    if (!loss.defined() || !loss.requires_grad()) fail("gradient probe: the model's loss does not depend on the probed weights");
+    return loss;
+}
+
+bool keepGoing(const StopToken* stop) { return !stop || (!stop->stopRequested() && stop->waitWhilePaused()); }
+
+// Installs the probes and removes them however the probe ends (stop, exception).
+class ProbeInstall {
+public:
+    ProbeInstall(const std::vector<Linear*>& linears, std::vector<GradNormSink>& sinks, const torch::Tensor& anchor)
+        : linears_(linears) {
+        for (size_t i = 0; i < linears.size(); ++i)
+            linears[i]->probe = std::make_shared<GradNormProbe>(&sinks[i], anchor);
+    }
+    ~ProbeInstall() {
+        for (Linear* l : linears_) l->probe.reset();
+    }
+    ProbeInstall(const ProbeInstall&) = delete;
+    ProbeInstall& operator=(const ProbeInstall&) = delete;
+
+private:
+    std::vector<Linear*> linears_;
+};
+
+// The reference's chunks toggle requires_grad on base weights; always switch them back off.
+class TrainableChunk {
+public:
+    explicit TrainableChunk(std::vector<Linear*> ls) : ls_(std::move(ls)) {
+        for (Linear* l : ls_) l->weight.requires_grad_(true);
+    }
+    ~TrainableChunk() {
+        for (Linear* l : ls_) {
+            l->weight.mutable_grad().reset();
+            l->weight.requires_grad_(false);
+        }
+    }
+    TrainableChunk(const TrainableChunk&) = delete;
+    TrainableChunk& operator=(const TrainableChunk&) = delete;
+
+private:
+    std::vector<Linear*> ls_;
+};
+
+}  // namespace
+
+ModuleTable moduleTable(const Model& model) {
+    ModuleTable t;
+    t.numLayers = model.numLayers();
+    const auto& cfg = model.config();
+    const double expertShare =
+        cfg.numExperts > 0 ? static_cast<double>(cfg.numExpertsPerTok) / static_cast<double>(cfg.numExperts) : 1.0;
+    std::map<std::pair<int, std::string>, size_t> index;
+    for (const Linear* l : model.linears()) {
+        const auto [it, fresh] = index.emplace(std::make_pair(l->layer, l->module), t.modules.size());
+        if (!fresh) {
+            ++t.modules[it->second].count;
+            continue;
+        }
+        TargetModule m;
+        m.layer = l->layer;
+        m.module = l->module;
+        m.weight = l->name + ".weight";
+        m.pathPattern = pathPatternOf(*l);
+        m.in = l->inFeatures();
+        m.out = l->outFeatures();
+        for (const auto& p : partsOf(*l)) m.roles.push_back(p.role);
+        m.kind = kindOfRole(m.roles.front());
+        m.tokenFraction = l->expert >= 0 ? expertShare : 1.0;
+        t.modules.push_back(std::move(m));
+    }
+    t.collectRoles();
+    return t;
+}
+
+ProbeStats probeStats(const Model& model, const std::vector<Batch>& batches,
+                      const std::function<void(const ProbeStats&)>& afterBatch, const StopToken* stop) {
+    Layout lay = layoutOf(model);
+    std::vector<GradNormSink> sinks(lay.linears.size());
+    for (size_t i = 0; i < sinks.size(); ++i) sinks[i].parts = partsOf(*lay.linears[i]);
+    // A scalar leaf that requires grad: makes every probed output require grad, so one backward
+    // reaches all linears while embeddings and weights stay frozen.
+    const auto anchor = torch::zeros({}, torch::TensorOptions().dtype(model.dtype()).device(model.device()))
+                            .requires_grad_(true);
+    ProbeInstall install(lay.linears, sinks, anchor);
+    for (const auto& batch : batches) {
+        if (!keepGoing(stop)) break;
+        for (size_t i = 0; i < sinks.size(); ++i) sinks[i].reset(lay.linears[i]->weight);
+        {
+            torch::AutoGradMode grad(true);
+            lossOf(model, batch).backward();
+        }
+        for (size_t i = 0; i < sinks.size(); ++i) {
+            if (sinks[i].calls > 1)
+                throw Error("gradient probe: projection used more than once per forward (norms would not add up)",
+                            {"", lay.linears[i]->name, -1});
+            const auto sq = sinks[i].gradSq.cpu();
+            for (size_t p = 0; p < sinks[i].parts.size(); ++p)
+                lay.stats.parts[lay.firstPart[i] + p].gradSq.push_back(sq[static_cast<int64_t>(p)].item<double>());
+        }
+        ++lay.stats.batches;
+        if (afterBatch) afterBatch(lay.stats);
+    }
+    return lay.stats;
+}
+
+ProbeScores runProbe(const Model& model, const std::vector<Batch>& batches, const ProbeOptions& options,
+                     const ProbeObserver& observer, const StopToken* stop) {
+    const int total = static_cast<int>(batches.size());
+    auto stats = probeStats(
+        model, batches,
+        [&](const ProbeStats& running) {
+            if (observer) observer(scoreStats(running, options.rule), running.batches, total);
+        },
+        stop);
+    return scoreStats(stats, options.rule);
+}
+
+ProbeStats referenceProbeStats(const Model& model, const std::vector<Batch>& batches, int chunkLayers,
+                               const StopToken* stop) {
+    if (chunkLayers <= 0) fail("reference probe: chunk size must be positive");
+    Layout lay = layoutOf(model);
+    const int L = model.numLayers();
+    for (const auto& batch : batches) {
+        if (!keepGoing(stop)) break;
+        for (int c = 0; c < L; c += chunkLayers) {
+            std::vector<size_t> chunk;
+            std::vector<Linear*> ls;
+            for (size_t i = 0; i < lay.linears.size(); ++i)
+                if (lay.linears[i]->layer >= c && lay.linears[i]->layer < c + chunkLayers) {
+                    chunk.push_back(i);
+                    ls.push_back(lay.linears[i]);
+                }
+            TrainableChunk trainable(ls);
+            {
+                torch::AutoGradMode grad(true);
+                lossOf(model, batch).backward();
+            }
+            torch::NoGradGuard noGrad;
+            for (size_t i : chunk) {
+                const auto& g = lay.linears[i]->weight.grad();  // [out, in], the full gradient
+                const auto rowSq = g.defined() ? g.to(torch::kDouble).square().sum(1)
+                                               : torch::zeros({lay.linears[i]->outFeatures()}, torch::kDouble);
+                const auto parts = partsOf(*lay.linears[i]);
+                for (size_t p = 0; p < parts.size(); ++p)
+                    lay.stats.parts[lay.firstPart[i] + p].gradSq.push_back(selectPart(rowSq, parts[p]).sum().item<double>());
+            }
+        }
+        ++lay.stats.batches;
+    }
+    return lay.stats;
+}
+
+}  // namespace aletheia
