@@ -45,22 +45,26 @@ LiteralMatcher::Hit LiteralMatcher::find(std::string_view text, size_t from) con
 }
 
 AddedVocabulary::AddedVocabulary(const nlohmann::json& addedTokens,
-                                 const std::function<void(std::string&)>& normalize) {
+                                 const std::function<void(std::string&)>& normalize,
+                                 const std::function<std::optional<int32_t>(const std::string&)>& modelLookup,
+                                 int32_t modelEntries) {
     if (!addedTokens.is_array()) return;
     for (const auto& j : addedTokens) {
         AddedToken t;
-        t.id = j.at("id").get<int32_t>();
         t.content = j.at("content").get<std::string>();
+        if (t.content.empty() || byContent_.count(t.content)) continue;
         t.special = j.value("special", false);
         t.lstrip = j.value("lstrip", false);
         t.rstrip = j.value("rstrip", false);
         t.singleWord = j.value("single_word", false);
         t.normalized = j.value("normalized", !t.special);
+        if (auto id = modelLookup(t.content)) t.id = *id;
+        else t.id = maxId_ < 0 ? modelEntries : (maxId_ >= modelEntries ? maxId_ + 1 : modelEntries);
         const auto idx = static_cast<int32_t>(tokens_.size());
+        t.decoded = t.content;
         if (t.normalized) {
-            std::string n = t.content;
-            if (normalize) normalize(n);
-            norm_.add(n, idx);
+            if (normalize) normalize(t.decoded);
+            norm_.add(t.decoded, idx);
         } else {
             raw_.add(t.content, idx);
         }

@@ -17,6 +17,7 @@ namespace aletheia::text {
 struct AddedToken {
     int32_t id = -1;
     std::string content;
+    std::string decoded;  // what decode() shows: the normalized content for normalized tokens (as HF)
     bool special = false, lstrip = false, rstrip = false, normalized = false, singleWord = false;
 };
 
@@ -47,7 +48,11 @@ class AddedVocabulary {
 public:
     AddedVocabulary() = default;
     // `normalize` rewrites contents of `normalized: true` tokens so they match normalized text.
-    AddedVocabulary(const nlohmann::json& addedTokens, const std::function<void(std::string&)>& normalize);
+    // Ids are assigned as HF does, ignoring the JSON "id": a content already in the model vocab
+    // keeps the model's id, a new one gets the next free id after the model vocab.
+    AddedVocabulary(const nlohmann::json& addedTokens, const std::function<void(std::string&)>& normalize,
+                    const std::function<std::optional<int32_t>(const std::string&)>& modelLookup,
+                    int32_t modelEntries);
 
     // Splits raw text on tokens with normalized == false.
     std::vector<Segment> splitRaw(std::string_view text) const { return split(text, raw_); }

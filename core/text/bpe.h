@@ -25,6 +25,8 @@ public:
 
     // Largest id + 1 among the vocab entries.
     int32_t size() const { return static_cast<int32_t>(idToToken_.size()); }
+    // Number of vocab entries (HF's get_vocab_size; new added tokens are numbered from here).
+    int32_t entries() const { return static_cast<int32_t>(vocab_.size()); }
     std::optional<int32_t> tokenToId(std::string_view token) const;
     // Empty view for an id outside the vocab (or a hole in it).
     std::string_view idToToken(int32_t id) const;

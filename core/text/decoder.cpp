@@ -111,10 +111,8 @@ class MetaspaceDec : public Decoder {
 public:
     MetaspaceDec(std::string replacement, bool stripFirst) : replacement_(std::move(replacement)), stripFirst_(stripFirst) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
-        for (size_t i = 0; i < tokens.size(); ++i) {
-            replaceAll(tokens[i], replacement_, " ");
-            if (i == 0 && stripFirst_ && !tokens[i].empty() && tokens[i][0] == ' ') tokens[i].erase(0, 1);
-        }
+        // HF drops every replacement char of the FIRST token (not just a leading one).
+        for (size_t i = 0; i < tokens.size(); ++i) replaceAll(tokens[i], replacement_, i == 0 && stripFirst_ ? "" : " ");
     }
 private:
     std::string replacement_;

@@ -1,6 +1,7 @@
 #include "core/text/normalizer.h"
 
 #include <unicode/uchar.h>
+#include <unicode/utf16.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
@@ -53,6 +54,8 @@ private:
     NormalForm form_;
 };
 
+// Per code point, full case mapping, no context (Rust's char::to_lowercase, which HF uses):
+// unlike ICU's string lowercasing, a final capital sigma becomes σ, not ς.
 class Lowercase : public Normalizer {
 public:
     void normalize(std::string& text) const override {
@@ -60,14 +63,31 @@ public:
             for (auto& c : text) if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
             return;
         }
-        const std::u16string in = toUtf16(text);
-        UErrorCode st = U_ZERO_ERROR;
-        std::u16string out(in.size() * 2 + 4, u'\0');
-        const int32_t n = u_strToLower(out.data(), static_cast<int32_t>(out.size()), in.data(),
-                                       static_cast<int32_t>(in.size()), "", &st);
-        if (U_FAILURE(st)) fail("lowercasing failed");
-        out.resize(static_cast<size_t>(n));
-        text = toUtf8(out);
+        std::string out;
+        out.reserve(text.size());
+        size_t i = 0;
+        while (i < text.size()) {
+            const char32_t cp = nextCodePoint(text, i);
+            if (cp < 0x80) {
+                out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+                continue;
+            }
+            UChar in[2];
+            int32_t inLen = 0;
+            UBool err = false;
+            U16_APPEND(in, inLen, 2, static_cast<UChar32>(cp), err);
+            (void)err;  // cannot overflow: 2 units always fit one code point
+            UChar low[8];
+            UErrorCode st = U_ZERO_ERROR;
+            const int32_t n = u_strToLower(low, 8, in, inLen, "", &st);
+            if (U_FAILURE(st)) { appendUtf8(out, cp); continue; }
+            for (int32_t k = 0; k < n;) {
+                UChar32 c;
+                U16_NEXT(low, k, n, c);
+                appendUtf8(out, static_cast<char32_t>(c));
+            }
+        }
+        text.swap(out);
     }
 };
 

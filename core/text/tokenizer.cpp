@@ -53,8 +53,10 @@ Tokenizer Tokenizer::fromJson(const nlohmann::json& j, const std::string& source
         impl->postProcessor = text::makePostProcessor(j.value("post_processor", nlohmann::json()));
         impl->decoder = text::makeDecoder(j.value("decoder", nlohmann::json()));
         const text::Normalizer* norm = impl->normalizer.get();
+        const text::BpeModel* bpe = impl->model.get();
         impl->added = text::AddedVocabulary(j.value("added_tokens", nlohmann::json::array()),
-                                            [norm](std::string& s) { if (norm) norm->normalize(s); });
+                                            [norm](std::string& s) { if (norm) norm->normalize(s); },
+                                            [bpe](const std::string& s) { return bpe->tokenToId(s); }, bpe->entries());
     } catch (const Error& e) {
         failIn(source, e.problem(), e.context().item, e.context().line);
     } catch (const nlohmann::json::exception& e) {
@@ -118,7 +120,7 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skipSpecial)
     tokens.reserve(ids.size());
     for (int32_t id : ids) {
         if (const auto* t = m.added.byId(id)) {
-            if (!(skipSpecial && t->special)) tokens.push_back(t->content);
+            if (!(skipSpecial && t->special)) tokens.push_back(t->decoded);
             continue;
         }
         const auto tok = m.model->idToToken(id);
