@@ -1,0 +1,2 @@
+# LoRA only reads AdapterPlan (a header of core/plan), so it needs no plan library.
+core_module(lora DEPS model io)

@@ -1,0 +1,144 @@
+#include "core/lora/peft_export.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "core/common/error.h"
+#include "core/io/json_file.h"
+#include "core/io/safetensors_writer.h"
+#include "core/lora/apply_plan.h"
+#include "core/lora/lora_adapter.h"
+#include "core/lora/peft_names.h"
+#include "core/model/model.h"
+
+namespace aletheia {
+namespace {
+
+template <class T>
+T mostCommon(const std::vector<T>& values) {
+    std::map<T, int> count;
+    for (const auto& v : values) ++count[v];
+    return std::max_element(count.begin(), count.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+}
+
+const Linear* linearOf(const Model& model, const AdapterCell& c) {
+    if (const Linear* l = findCellLinear(model, c.layer, c.module)) return l;
+    fail("the plan adapts layer " + std::to_string(c.layer) + " module '" + c.module +
+         "', which this model does not have");
+}
+
+// The module paths PEFT would adapt for this target list and layer list.
+std::set<std::string> peftSelection(const Model& model, const std::vector<std::string>& targets,
+                                    const std::set<int>& layers, const std::string& layersPattern) {
+    std::set<std::string> out;
+    for (const Linear* l : model.linears()) {
+        bool hit = false;
+        for (const auto& t : targets) hit = hit || peftTargetMatches(t, l->name);
+        if (hit && layers.count(peftLayerIndex(l->name, layersPattern))) out.insert(l->name);
+    }
+    return out;
+}
+
+}  // namespace
+
+bool peftTargetMatches(const std::string& target, const std::string& key) {
+    if (key == target) return true;
+    return key.size() > target.size() && key.compare(key.size() - target.size(), target.size(), target) == 0 &&
+           key[key.size() - target.size() - 1] == '.';
+}
+
+std::string peftPatternKey(const nlohmann::json& pattern, const std::string& key) {
+    if (!pattern.is_object()) return "";
+    if (pattern.contains(key)) return key;
+    for (const auto& [k, v] : pattern.items()) {
+        (void)v;
+        try {
+            if (std::regex_match(key, std::regex("(.*\\.)?(" + k + ")"))) return k;
+        } catch (const std::regex_error&) {
+            // PEFT would fail on such a key too; treat it as a literal that did not match.
+        }
+    }
+    return "";
+}
+
+nlohmann::json peftConfig(const Model& model, const AdapterPlan& plan, const std::string& baseModelName) {
+    if (plan.cells.empty()) fail("cannot export an empty adapter plan");
+    std::vector<int> ranks;
+    std::vector<double> alphas;
+    std::vector<std::string> modules;
+    std::set<int> layers;
+    std::set<std::string> planned;
+    std::string layersPattern;
+    bool conv1d = false;
+    for (const auto& c : plan.cells) {
+        const Linear* l = linearOf(model, c);
+        ranks.push_back(c.rank);
+        alphas.push_back(c.alpha);
+        if (std::find(modules.begin(), modules.end(), c.module) == modules.end()) modules.push_back(c.module);
+        layers.insert(c.layer);
+        planned.insert(l->name);
+        if (layersPattern.empty()) layersPattern = layersPatternOf(l->name, l->layer);
+        conv1d = conv1d || l->conv1d;
+    }
+    const int r = mostCommon(ranks);
+    const double alpha = mostCommon(alphas);
+
+    // Short names read best, but only when PEFT would then pick exactly the planned cells
+    // (selective plans and suffix clashes like mlp.gate_proj vs shared_expert.gate_proj).
+    std::vector<std::string> targets = modules;
+    if (peftSelection(model, targets, layers, layersPattern) != planned)
+        targets.assign(planned.begin(), planned.end());
+    if (peftSelection(model, targets, layers, layersPattern) != planned)
+        fail("cannot express this plan as PEFT target_modules (module paths without a layer index?)");
+
+    nlohmann::json rankPattern = nlohmann::json::object(), alphaPattern = nlohmann::json::object();
+    for (const auto& c : plan.cells) {
+        const std::string path = linearOf(model, c)->name;
+        if (c.rank != r) rankPattern[path] = c.rank;
+        if (c.alpha != alpha) alphaPattern[path] = c.alpha;
+    }
+
+    nlohmann::json j;
+    j["peft_type"] = "LORA";
+    j["task_type"] = "CAUSAL_LM";
+    j["base_model_name_or_path"] = baseModelName;
+    j["r"] = r;
+    j["lora_alpha"] = alpha;
+    j["lora_dropout"] = plan.dropout;
+    j["use_rslora"] = plan.rslora;
+    j["target_modules"] = targets;
+    j["layers_to_transform"] = std::vector<int>(layers.begin(), layers.end());
+    j["layers_pattern"] = layersPattern;
+    j["rank_pattern"] = rankPattern;
+    j["alpha_pattern"] = alphaPattern;
+    j["fan_in_fan_out"] = conv1d;
+    j["bias"] = "none";
+    j["modules_to_save"] = nullptr;
+    j["init_lora_weights"] = true;
+    j["inference_mode"] = true;
+    j["use_dora"] = false;
+    j["revision"] = nullptr;
+    return j;
+}
+
+void exportPeft(const Model& model, const AdapterPlan& plan, const std::string& dir, const std::string& baseModelName) {
+    const nlohmann::json config = peftConfig(model, plan, baseModelName);
+    NamedTensors tensors;
+    for (const auto& c : plan.cells) {
+        const Linear* l = linearOf(model, c);
+        auto* a = dynamic_cast<LoraAdapter*>(l->adapter.get());
+        if (!a || a->spec().rank != c.rank)
+            fail("layer " + std::to_string(c.layer) + " '" + c.module + "' carries no LoRA adapter of rank " +
+                 std::to_string(c.rank) + "; export the plan the model was trained with");
+        tensors.emplace_back(peftKey(l->name, 'A'), a->A.detach().to(torch::kCPU, torch::kFloat32).contiguous());  // [r, in]
+        tensors.emplace_back(peftKey(l->name, 'B'), a->B.detach().to(torch::kCPU, torch::kFloat32).contiguous());  // [out, r]
+    }
+    std::filesystem::create_directories(dir);
+    writeSafetensors((std::filesystem::path(dir) / "adapter_model.safetensors").string(), tensors);
+    writeJsonFile((std::filesystem::path(dir) / "adapter_config.json").string(), config);
+}
+
+}  // namespace aletheia

@@ -1,0 +1,86 @@
+#include "core/lora/peft_import.h"
+
+#include <filesystem>
+#include <map>
+#include <regex>
+
+#include "core/common/error.h"
+#include "core/io/json_file.h"
+#include "core/io/safetensors_reader.h"
+#include "core/lora/apply_plan.h"
+#include "core/lora/lora_adapter.h"
+#include "core/lora/peft_export.h"
+#include "core/model/model.h"
+
+namespace aletheia {
+namespace fs = std::filesystem;
+
+AdapterPlan importPeft(Model& model, const std::string& dir) {
+    const std::string configPath = (fs::path(dir) / "adapter_config.json").string();
+    const std::string weightsPath = (fs::path(dir) / "adapter_model.safetensors").string();
+    if (!fs::exists(configPath)) failIn(dir, "not a PEFT adapter directory (no adapter_config.json)");
+    if (!fs::exists(weightsPath)) {
+        if (fs::exists(fs::path(dir) / "adapter_model.bin"))
+            failIn(dir, "adapter_model.bin (pickle) is not supported; re-save the adapter with safetensors");
+        failIn(dir, "adapter_model.safetensors is missing");
+    }
+    const nlohmann::json cfg = readJsonFile(configPath);
+    if (cfg.value("peft_type", "") != "LORA")
+        failIn(configPath, "only LoRA adapters can be imported, this is '" + cfg.value("peft_type", "?") + "'",
+               "peft_type");
+    if (cfg.value("use_dora", false)) failIn(configPath, "DoRA adapters are not supported", "use_dora");
+    const double defaultAlpha = cfg.value("lora_alpha", 8.0);
+    const nlohmann::json alphaPattern = cfg.value("alpha_pattern", nlohmann::json::object());
+
+    std::map<std::string, Linear*> byName;
+    for (Linear* l : model.linears()) byName[l->name] = l;
+
+    // base_model.model.<path>.lora_A.weight (PEFT drops the adapter name; older files keep ".default").
+    const std::regex keyRe("^base_model\\.model\\.(.+)\\.lora_([AB])(\\.default)?\\.weight$");
+    auto file = SafetensorsFile::open(weightsPath);
+    std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> weights;  // path -> (A, B)
+    for (const auto& e : file->entries()) {
+        std::smatch m;
+        if (!std::regex_match(e.name, m, keyRe))
+            failIn(weightsPath, "unsupported adapter tensor (only lora_A/lora_B of linear modules)", e.name);
+        if (!byName.count(m[1].str()))
+            failIn(weightsPath, "the adapter targets module '" + m[1].str() + "', which this model does not have",
+                   e.name);
+        auto& slot = weights[m[1].str()];
+        (m[2].str() == "A" ? slot.first : slot.second) = file->tensor(e.name);
+    }
+
+    struct Pending {
+        Linear* linear;
+        torch::Tensor A, B;
+        LoraSpec spec;
+    };
+    std::vector<Pending> pending;
+    for (const auto& [path, ab] : weights) {
+        Linear* l = byName[path];
+        const auto& [A, B] = ab;
+        if (!A.defined() || !B.defined()) failIn(weightsPath, "lora_A and lora_B must both be present", path);
+        if (A.dim() != 2 || B.dim() != 2 || A.size(1) != l->inFeatures() || B.size(0) != l->outFeatures() ||
+            A.size(0) != B.size(1))
+            failIn(weightsPath,
+                   "LoRA shapes A " + c10::str(A.sizes()) + ", B " + c10::str(B.sizes()) + " do not fit module [out " +
+                       std::to_string(l->outFeatures()) + ", in " + std::to_string(l->inFeatures()) + "]",
+                   path);
+        const std::string alphaKey = peftPatternKey(alphaPattern, path);
+        LoraSpec spec;
+        spec.rank = int(A.size(0));
+        spec.alpha = alphaKey.empty() ? defaultAlpha : alphaPattern[alphaKey].get<double>();
+        spec.rslora = cfg.value("use_rslora", false);
+        spec.dropout = cfg.value("lora_dropout", 0.0);
+        pending.push_back({l, A, B, spec});
+    }
+    if (pending.empty()) failIn(weightsPath, "the adapter holds no LoRA weights");
+
+    removeAdapters(model);
+    for (auto& p : model.parameters()) p.set_requires_grad(false);
+    for (auto& p : pending)
+        p.linear->adapter = std::make_shared<LoraAdapter>(p.A, p.B, p.spec, p.linear->weight.device());
+    return planOfAdapters(model);
+}
+
+}  // namespace aletheia

@@ -1,0 +1,341 @@
+#include "core/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "core/common/error.h"
+#include "core/lora/apply_plan.h"
+#include "core/model/model.h"
+#include "core/train/adamw.h"
+#include "core/train/checkpoint.h"
+#include "core/train/forward_pass.h"
+#include "core/train/lr_schedule.h"
+#include "core/train/memory_stats.h"
+
+#ifdef ALETHEIA_TORCH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+namespace aletheia {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void log(TrainObserver& obs, const std::string& msg) {
+    if (obs.onLog) obs.onLog(msg);
+}
+
+bool useAutocast(const TrainOptions& o, const torch::Device& device, TrainObserver& obs) {
+    if (o.precision == "fp32") return false;
+    if (o.precision == "auto") return device.is_cuda();
+    if (o.precision == "bf16") {
+        if (device.is_cuda()) return true;
+        log(obs, "precision bf16 applies to CUDA only; training in the model's dtype on CPU");
+        return false;
+    }
+    fail("unknown precision '" + o.precision + "' (expected auto, fp32 or bf16)");
+}
+
+void validate(const TrainOptions& o) {
+    if (o.lr <= 0 || !std::isfinite(o.lr)) fail("learning rate must be positive, got " + std::to_string(o.lr));
+    if (o.grad_accum < 1) fail("grad_accum must be at least 1");
+    if (o.micro_batch < 0 || o.max_seq_len < 0 || o.max_steps < 0 || o.epochs < 0 || o.warmup_steps < 0)
+        fail("micro_batch, max_seq_len, max_steps, epochs and warmup_steps must not be negative");
+    if (o.max_steps == 0 && o.epochs == 0) fail("nothing to train: max_steps and epochs are both 0");
+    if (o.max_seq_len == 1) fail("max_seq_len 1 leaves no next token to predict");
+    parseLrSchedule(o.schedule);
+}
+
+// Trainable tensors with their layer (for per-layer update norms).
+std::vector<TrainableParam> fullParameters(Model& model) {
+    std::map<const void*, int> layerOf;
+    for (Linear* l : model.linears()) {
+        layerOf[l->weight.unsafeGetTensorImpl()] = l->layer;
+        if (l->bias.defined()) layerOf[l->bias.unsafeGetTensorImpl()] = l->layer;
+    }
+    std::vector<TrainableParam> out;
+    auto all = model.parameters();
+    for (size_t i = 0; i < all.size(); ++i) {
+        auto it = layerOf.find(all[i].unsafeGetTensorImpl());
+        all[i].set_requires_grad(true);
+        out.push_back({"param" + std::to_string(i), it == layerOf.end() ? -1 : it->second, all[i]});
+    }
+    return out;
+}
+
+// The micro-batches of one optimizer step: `grad_accum` source batches, truncated to
+// max_seq_len and split into rows of at most micro_batch.
+std::vector<Batch> stepBatches(BatchSource& src, int64_t microIndex, const TrainOptions& o) {
+    const int64_t n = src.batchesPerEpoch();
+    std::vector<Batch> out;
+    for (int64_t j = 0; j < o.grad_accum; ++j) {
+        const int64_t g = microIndex + j;
+        Batch b = src.batch(g / n, g % n);
+        if (!b.input_ids.defined() || b.input_ids.dim() != 2 || !b.labels.defined() ||
+            b.labels.sizes() != b.input_ids.sizes())
+            fail("batch " + std::to_string(g % n) + " of epoch " + std::to_string(g / n) +
+                 " is malformed: input_ids and labels must both be [B, T]");
+        if (o.max_seq_len > 0 && b.input_ids.size(1) > o.max_seq_len) {
+            b.input_ids = b.input_ids.narrow(1, 0, o.max_seq_len);
+            b.labels = b.labels.narrow(1, 0, o.max_seq_len);
+            if (b.attention_mask.defined()) b.attention_mask = b.attention_mask.narrow(1, 0, o.max_seq_len);
+        }
+        const int64_t rows = b.input_ids.size(0);
+        const int64_t chunk = o.micro_batch > 0 ? o.micro_batch : rows;
+        for (int64_t r = 0; r < rows; r += chunk) {
+            const int64_t len = std::min(chunk, rows - r);
+            Batch part{b.input_ids.narrow(0, r, len), b.labels.narrow(0, r, len),
+                       b.attention_mask.defined() ? b.attention_mask.narrow(0, r, len) : torch::Tensor()};
+            out.push_back(std::move(part));
+        }
+    }
+    return out;
+}
+
+bool isOutOfMemory(const std::string& what) {
+    return what.find("out of memory") != std::string::npos || what.find("can't allocate memory") != std::string::npos;
+}
+
+std::string oomMessage(int64_t step, const std::vector<Batch>& batches, const TrainOptions& o, const std::string& what) {
+    int64_t rows = 0, len = 0;
+    for (const auto& b : batches) {
+        rows = std::max(rows, b.input_ids.size(0));
+        len = std::max(len, b.input_ids.size(1));
+    }
+    std::ostringstream m;
+    m << "out of memory at step " << step + 1 << " with micro-batches of " << rows << " sequences x " << len
+      << " tokens (micro_batch " << o.micro_batch << ", max_seq_len " << o.max_seq_len << ", grad_accum "
+      << o.grad_accum << ", activation_checkpointing " << (o.activation_checkpointing ? "on" : "off")
+      << "). Try a smaller micro_batch (raise grad_accum to keep the effective batch), a shorter max_seq_len"
+      << (o.activation_checkpointing ? "" : ", or activation_checkpointing") << ". (" << what.substr(0, 200)
+      << ")";
+    return m.str();
+}
+
+void releaseCachedMemory() {
+#ifdef ALETHEIA_TORCH_CUDA
+    c10::cuda::CUDACachingAllocator::emptyCache();
+#endif
+}
+
+}  // namespace
+
+int64_t plannedSteps(const TrainOptions& o, const BatchSource& data) {
+    if (o.max_steps > 0) return o.max_steps;
+    const int64_t micro = o.epochs * data.batchesPerEpoch();
+    return std::max<int64_t>(1, (micro + o.grad_accum - 1) / o.grad_accum);
+}
+
+EvalEvent evaluate(Model& model, BatchSource& data, int64_t maxBatches, bool autocast) {
+    torch::NoGradGuard noGrad;
+    setAdaptersTraining(model, false);
+    const int64_t n = maxBatches > 0 ? std::min(maxBatches, data.batchesPerEpoch()) : data.batchesPerEpoch();
+    ForwardOptions fo;
+    fo.autocast = autocast;
+    torch::Tensor sum = torch::zeros({}, torch::kFloat64);
+    int64_t tokens = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        auto r = forwardLossSum(model, data.batch(0, i), fo);
+        if (r.tokens == 0) continue;
+        sum += r.sum.to(torch::kCPU, torch::kFloat64);
+        tokens += r.tokens;
+    }
+    setAdaptersTraining(model, true);
+    EvalEvent e;
+    e.tokens = tokens;
+    e.loss = tokens > 0 ? sum.item<double>() / double(tokens) : std::nan("");
+    e.perplexity = std::exp(e.loss);
+    return e;
+}
+
+TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, BatchSource* val,
+                  const TrainOptions& o, TrainObserver& obs, StopToken* stop, const std::string& resumeFrom) {
+    validate(o);
+    if (data.batchesPerEpoch() <= 0) fail("the training data yields no batches");
+    if (!o.full_finetune && plan.cells.empty()) fail("the adapter plan is empty: nothing to train");
+    const torch::Device device = model.device();
+    const bool autocast = useAutocast(o, device, obs);
+    const std::string ckptRoot = o.output_dir.empty() ? "" : (std::filesystem::path(o.output_dir) / "checkpoints").string();
+
+    torch::manual_seed(o.seed);  // dropout draws from the default generators
+    std::vector<TrainableParam> params = o.full_finetune ? fullParameters(model) : applyPlan(model, plan, o.seed);
+    if (o.full_finetune) removeAdapters(model);
+    setAdaptersTraining(model, true);
+    std::vector<AdamW::Param> optParams;
+    for (const auto& p : params) optParams.push_back({p.name, p.tensor, !o.full_finetune || p.tensor.dim() >= 2});
+    AdamW optimizer(optParams, AdamWOptions{0.9, 0.999, 1e-8, o.weight_decay});
+
+    LrScheduler schedule{o.lr, parseLrSchedule(o.schedule), o.warmup_steps, plannedSteps(o, data)};
+    const int64_t total = schedule.total_steps;
+    ForwardOptions fo;
+    fo.first_grad_layer = o.full_finetune ? 0 : plan.lowestLayer();
+    fo.activation_checkpointing = o.activation_checkpointing;
+    fo.autocast = autocast;
+
+    TrainResult result;
+    int64_t step = 0, microIndex = 0;
+    std::vector<double> allLosses;
+
+    // Resume: same plan and seed gave the same tensors; overwrite them with the saved ones.
+    std::string resumeDir = resumeFrom == "latest" ? latestCheckpoint(ckptRoot) : resumeFrom;
+    if (resumeFrom == "latest" && resumeDir.empty()) log(obs, "no checkpoint to resume from; starting fresh");
+    if (!resumeDir.empty()) {
+        CheckpointState s = readCheckpoint(resumeDir);
+        std::map<std::string, torch::Tensor> saved(s.params.begin(), s.params.end());
+        torch::NoGradGuard noGrad;
+        for (auto& p : params) {
+            auto it = saved.find(p.name);
+            if (it == saved.end() || it->second.sizes() != p.tensor.sizes())
+                failIn(resumeDir, "checkpoint does not match this run's plan (missing or misshapen)", p.name);
+            p.tensor.copy_(it->second);
+        }
+        optimizer.loadState(s.optimizer, s.optimizer_step);
+        restoreRng(s);
+        step = s.step;
+        microIndex = s.micro_index;
+        allLosses = s.losses;
+        result.last_checkpoint = resumeDir;
+        log(obs, "resumed from " + resumeDir + " at step " + std::to_string(step));
+    }
+
+    int64_t lastCheckpointStep = resumeDir.empty() ? -1 : step;
+    auto saveCheckpoint = [&]() {
+        if (ckptRoot.empty()) return;
+        CheckpointState s;
+        s.step = step;
+        s.micro_index = microIndex;
+        s.optimizer_step = optimizer.stepCount();
+        for (const auto& p : params) s.params.emplace_back(p.name, p.tensor);
+        s.optimizer = optimizer.state();
+        captureRng(s);
+        s.losses = allLosses;
+        s.extra["full_finetune"] = o.full_finetune;
+        s.extra["seed"] = o.seed;
+        result.last_checkpoint = writeCheckpoint(ckptRoot, s, o.keep_last);
+        lastCheckpointStep = step;
+        log(obs, "checkpoint written: " + result.last_checkpoint);
+    };
+    auto runEval = [&]() {
+        if (!val) return;
+        EvalEvent e = evaluate(model, *val, o.eval_batches, autocast);
+        e.step = step;
+        result.evals.push_back(e);
+        if (obs.onEval) obs.onEval(e);
+    };
+
+    const int numLayers = model.numLayers();
+    const auto started = Clock::now();
+    const int64_t firstStep = step;
+    int64_t lastEvalStep = -1;
+    result.outcome = TrainOutcome::Completed;
+
+    while (step < total) {
+        if (stop && (stop->stopRequested() || !stop->waitWhilePaused())) {
+            result.outcome = TrainOutcome::Stopped;
+            result.message = "stopped by request after step " + std::to_string(step);
+            break;
+        }
+        const auto t0 = Clock::now();
+        std::vector<Batch> batches = stepBatches(data, microIndex, o);
+        int64_t tokens = 0, inputTokens = 0;
+        std::vector<int64_t> counts;
+        for (const auto& b : batches) {
+            counts.push_back(lossTokens(b));
+            tokens += counts.back();
+            inputTokens += b.attention_mask.defined() ? b.attention_mask.sum().item<int64_t>() : b.input_ids.numel();
+        }
+
+        torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+        torch::Tensor gradNormT;
+        try {
+            // One optimizer step = mean token loss over all its micro-batches (the same gradient
+            // as one big batch, however it is split).
+            for (size_t k = 0; k < batches.size(); ++k) {
+                if (counts[k] == 0) continue;
+                LossSum r = forwardLossSum(model, batches[k], fo);
+                (r.sum / double(tokens)).backward();
+                lossSum += r.sum.detach().to(torch::kFloat64);
+            }
+            std::vector<torch::Tensor> sq;
+            for (const auto& p : params)
+                if (p.tensor.grad().defined()) sq.push_back(p.tensor.grad().to(torch::kFloat64).pow(2).sum());
+            gradNormT = sq.empty() ? torch::zeros({}, torch::kFloat64) : torch::stack(sq).sum().sqrt();
+        } catch (const c10::Error& e) {
+            if (!isOutOfMemory(e.what_without_backtrace())) throw;
+            optimizer.zeroGrad();
+            batches.clear();
+            releaseCachedMemory();
+            result.outcome = TrainOutcome::OutOfMemory;
+            result.message = oomMessage(step, stepBatches(data, microIndex, o), o, e.what_without_backtrace());
+            log(obs, result.message);
+            break;
+        }
+        if (tokens == 0) fail("step " + std::to_string(step + 1) + ": its batches have no loss-bearing tokens");
+        const double loss = lossSum.item<double>() / double(tokens);
+        const double gradNorm = gradNormT.item<double>();
+        if (!std::isfinite(loss) || !std::isfinite(gradNorm)) {
+            optimizer.zeroGrad();
+            result.outcome = TrainOutcome::NonFinite;
+            result.message = std::string(std::isfinite(loss) ? "gradients" : "the loss") + " became NaN/Inf at step " +
+                             std::to_string(step + 1) + " (lr " + std::to_string(schedule.at(step)) +
+                             "); training stopped. Lower the learning rate or check the data. " +
+                             (result.last_checkpoint.empty() ? "No checkpoint was written before it."
+                                                             : "Last good checkpoint: " + result.last_checkpoint);
+            log(obs, result.message);
+            result.steps = step;
+            return result;  // the weights of the bad step were never applied
+        }
+        if (o.max_grad_norm > 0 && gradNorm > o.max_grad_norm) {
+            torch::NoGradGuard noGrad;
+            const double scale = o.max_grad_norm / (gradNorm + 1e-6);
+            for (auto& p : params)
+                if (p.tensor.grad().defined()) p.tensor.mutable_grad().mul_(scale);
+        }
+        const double lr = schedule.at(step);
+        const std::vector<double> updates = optimizer.step(lr);
+        optimizer.zeroGrad();
+        ++step;
+        microIndex += o.grad_accum;
+        allLosses.push_back(loss);
+        result.losses.push_back(loss);
+
+        StepEvent ev;
+        ev.step = step;
+        ev.total_steps = total;
+        ev.epoch = double(microIndex) / double(data.batchesPerEpoch());
+        ev.loss = loss;
+        ev.lr = lr;
+        ev.grad_norm = gradNorm;
+        ev.step_time_s = std::chrono::duration<double>(Clock::now() - t0).count();
+        ev.tokens_per_s = ev.step_time_s > 0 ? double(inputTokens) / ev.step_time_s : 0.0;
+        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        ev.eta_s = elapsed / double(step - firstStep) * double(total - step);
+        ev.peak_memory_bytes = peakMemoryBytes(device);
+        ev.layer_update_norms.assign(size_t(numLayers), 0.0);
+        for (size_t i = 0; i < params.size(); ++i)
+            if (params[i].layer >= 0 && params[i].layer < numLayers)
+                ev.layer_update_norms[size_t(params[i].layer)] += updates[i] * updates[i];
+        for (auto& v : ev.layer_update_norms) v = std::sqrt(v);
+        if (!o.full_finetune) ev.layer_delta_norms = layerDeltaNorms(model);
+        if (obs.onStep) obs.onStep(ev);
+
+        if (o.eval_every > 0 && step % o.eval_every == 0) {
+            runEval();
+            lastEvalStep = step;
+        }
+        if (o.checkpoint_every > 0 && step % o.checkpoint_every == 0) saveCheckpoint();
+    }
+    result.steps = step;
+    if (result.outcome == TrainOutcome::Completed) {
+        result.message = "completed " + std::to_string(step) + " steps";
+        if (lastEvalStep != step) runEval();
+    }
+    // At the end and at a stop, unless this very step was just saved.
+    if (result.outcome != TrainOutcome::OutOfMemory && lastCheckpointStep != step) saveCheckpoint();
+    return result;
+}
+
+}  // namespace aletheia

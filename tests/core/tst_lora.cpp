@@ -1,0 +1,250 @@
+// LoRA on real fixture models of every structural kind (dense, fused qkv/gate_up, Conv1D,
+// MoE experts, shared expert): init as PEFT, exact placement, PEFT export -> import round trip,
+// merge into base weights, merged checkpoint save/load.
+#include <torch/torch.h>
+#include <QtTest/QtTest>
+
+#include <filesystem>
+#include <map>
+
+#include "core/common/error.h"
+#include "core/io/json_file.h"
+#include "core/io/safetensors_reader.h"
+#include "core/lora/apply_plan.h"
+#include "core/lora/lora_adapter.h"
+#include "core/lora/merge.h"
+#include "core/lora/peft_export.h"
+#include "core/lora/peft_import.h"
+#include "core/model/model.h"
+
+using namespace aletheia;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fixture(const std::string& family) { return std::string(ALETHEIA_FIXTURES) + "/models/" + family; }
+
+fs::path scratch(const std::string& name) {
+    auto p = fs::temp_directory_path() / ("aletheia_tst_lora_" + std::to_string(::getpid())) / name;
+    fs::remove_all(p);
+    fs::create_directories(p);
+    return p;
+}
+
+// A selective plan with uneven ranks/alphas: every other module of the last layer, plus the
+// first module of layer 0 — so rank_pattern, alpha_pattern and full-path targets all occur.
+AdapterPlan unevenPlan(const Model& m) {
+    AdapterPlan plan;
+    plan.dropout = 0.0;
+    auto last = m.layerLinears(m.numLayers() - 1);
+    for (size_t i = 0; i < last.size(); i += 2)
+        plan.cells.push_back({last[i]->layer, cellModule(*last[i]), i == 0 ? 4 : 2, i == 0 ? 8.0 : 16.0});
+    auto first = m.layerLinears(0);
+    plan.cells.push_back({0, cellModule(*first[0]), 2, 16.0});
+    return plan;
+}
+
+AdapterPlan uniformPlan(const Model& m, int rank, double alpha) {
+    AdapterPlan plan;
+    for (const Linear* l : m.linears()) plan.cells.push_back({l->layer, cellModule(*l), rank, alpha});
+    return plan;
+}
+
+// B = 0 makes an adapter a no-op; give it values so round trips are meaningful.
+void perturbAdapters(const Model& m, uint64_t seed) {
+    torch::NoGradGuard g;
+    auto gen = at::detail::createCPUGenerator(seed);
+    for (auto [l, a] : loraLinears(m)) {
+        (void)l;
+        a->B.copy_(torch::randn(a->B.sizes(), gen) * 0.05);
+    }
+}
+
+torch::Tensor logitsOf(const Model& m) {
+    torch::NoGradGuard g;
+    auto gen = at::detail::createCPUGenerator(7);
+    auto ids = torch::randint(0, m.config().vocabSize, {2, 10}, gen);
+    return m.forward(ids).logits;
+}
+
+}  // namespace
+
+class TstLora : public QObject {
+    Q_OBJECT
+private slots:
+    void initFollowsPeft() {
+        LoraSpec spec{8, 16.0, false, 0.0};
+        LoraAdapter a(100, 30, spec, 1, torch::kCPU);
+        QCOMPARE(a.A.sizes().vec(), (std::vector<int64_t>{8, 100}));
+        QCOMPARE(a.B.sizes().vec(), (std::vector<int64_t>{30, 8}));
+        QVERIFY(a.A.abs().max().item<double>() <= 1.0 / std::sqrt(100.0));
+        QVERIFY(a.A.abs().max().item<double>() > 0.8 / std::sqrt(100.0));  // really uniform on the bound
+        QCOMPARE(a.B.abs().sum().item<double>(), 0.0);
+        QVERIFY(a.A.requires_grad() && a.B.requires_grad());
+        QCOMPARE(a.scaling(), 2.0);
+        QCOMPARE(LoraAdapter::scalingFor({16, 16.0, true, 0.0}), 4.0);  // rsLoRA: alpha / sqrt(r)
+        LoraAdapter same(100, 30, spec, 1, torch::kCPU), other(100, 30, spec, 2, torch::kCPU);
+        QVERIFY(torch::equal(a.A, same.A));
+        QVERIFY(!torch::equal(a.A, other.A));
+    }
+
+    void deltaMatchesMergedWeight() {
+        LoraSpec spec{4, 8.0, false, 0.0};
+        LoraAdapter a(12, 6, spec, 3, torch::kCPU);
+        {
+            torch::NoGradGuard g;
+            a.B.normal_();
+        }
+        auto x = torch::randn({2, 5, 12});
+        auto viaDelta = a.delta(x);                                  // [2, 5, 6]
+        auto viaMerge = torch::matmul(x, a.mergedDelta().t());       // [2, 5, 6]
+        QVERIFY(torch::allclose(viaDelta, viaMerge, 1e-5, 1e-5));
+        QVERIFY(std::abs(a.deltaNorm().item<double>() - a.mergedDelta().norm().item<double>()) < 1e-4);
+        // bf16 input: fp32 adapter arithmetic, output back in bf16.
+        QCOMPARE(a.delta(x.to(torch::kBFloat16)).scalar_type(), torch::kBFloat16);
+    }
+
+    void dropoutOnlyWhileTraining() {
+        LoraAdapter a(16, 16, {4, 4.0, false, 0.5}, 1, torch::kCPU);
+        {
+            torch::NoGradGuard g;
+            a.B.normal_();
+        }
+        auto x = torch::randn({3, 16});
+        a.training = false;
+        QVERIFY(torch::equal(a.delta(x), a.delta(x)));
+        a.training = true;
+        QVERIFY(!torch::equal(a.delta(x), a.delta(x)));
+    }
+
+    void applyPlanPlacesExactlyTheCells_data() {
+        QTest::addColumn<QString>("family");
+        for (const char* f : {"llama", "gpt_neox", "phi3", "gpt2", "mixtral", "qwen2_moe"}) QTest::newRow(f) << f;
+    }
+    void applyPlanPlacesExactlyTheCells() {
+        QFETCH(QString, family);
+        Model m = Model::load(fixture(family.toStdString()));
+        const AdapterPlan plan = unevenPlan(m);
+        const auto before = logitsOf(m);
+        auto params = applyPlan(m, plan, 42);
+        QCOMPARE(params.size(), plan.cells.size() * 2);
+        QCOMPARE(int(loraLinears(m).size()), int(plan.cells.size()));
+        for (const Linear* l : m.linears())
+            QCOMPARE(bool(l->adapter), plan.find(l->layer, cellModule(*l)) != nullptr);
+        for (const auto& p : m.parameters()) QVERIFY(!p.requires_grad());
+        for (const auto& p : params) QVERIFY(p.tensor.requires_grad());
+        // B = 0: an untrained adapter leaves the model's function unchanged.
+        QVERIFY(torch::equal(before, logitsOf(m)));
+        removeAdapters(m);
+        QVERIFY(loraLinears(m).empty());
+    }
+
+    void unknownModuleThrowsAndChangesNothing() {
+        Model m = Model::load(fixture("llama"));
+        AdapterPlan plan;
+        plan.cells.push_back({0, "q_proj", 4, 8});
+        plan.cells.push_back({1, "query_key_value", 4, 8});
+        try {
+            applyPlan(m, plan, 1);
+            QFAIL("no throw");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("query_key_value") != std::string::npos);
+            QVERIFY(std::string(e.what()).find("q_proj") != std::string::npos);  // lists what exists
+        }
+        QVERIFY(loraLinears(m).empty());
+        plan.cells = {{0, "q_proj", 0, 8}};
+        QVERIFY_THROWS_EXCEPTION(Error, applyPlan(m, plan, 1));
+    }
+
+    void peftRoundTripAndMerge_data() { applyPlanPlacesExactlyTheCells_data(); }
+    void peftRoundTripAndMerge() {
+        QFETCH(QString, family);
+        const std::string fam = family.toStdString();
+        Model m = Model::load(fixture(fam));
+        const AdapterPlan plan = unevenPlan(m);
+        applyPlan(m, plan, 5);
+        perturbAdapters(m, 11);
+        const auto adapted = logitsOf(m);
+        const auto dir = scratch(fam + "_adapter");
+        exportPeft(m, plan, dir.string(), "fixtures/" + fam);
+
+        // The files as PEFT reads them.
+        auto cfg = readJsonFile((dir / "adapter_config.json").string());
+        QCOMPARE(QString::fromStdString(cfg["peft_type"].get<std::string>()), QString("LORA"));
+        QCOMPARE(QString::fromStdString(cfg["task_type"].get<std::string>()), QString("CAUSAL_LM"));
+        QCOMPARE(cfg["fan_in_fan_out"].get<bool>(), fam == "gpt2");
+        QCOMPARE(cfg["r"].get<int>(), 2);
+        QVERIFY(!cfg["rank_pattern"].empty() && !cfg["alpha_pattern"].empty());
+        auto st = SafetensorsFile::open((dir / "adapter_model.safetensors").string());
+        QCOMPARE(QString::fromStdString(st->metadata().at("format")), QString("pt"));
+        QCOMPARE(st->entries().size(), plan.cells.size() * 2);
+        for (auto [l, a] : loraLinears(m)) {
+            const auto A = st->tensor("base_model.model." + l->name + ".lora_A.weight");
+            const auto B = st->tensor("base_model.model." + l->name + ".lora_B.weight");
+            QCOMPARE(A.sizes().vec(), (std::vector<int64_t>{a->spec().rank, l->inFeatures()}));
+            QCOMPARE(B.sizes().vec(), (std::vector<int64_t>{l->outFeatures(), a->spec().rank}));
+            // PEFT's own rank/alpha resolution must give back the cell's values.
+            const std::string rk = peftPatternKey(cfg["rank_pattern"], l->name);
+            QCOMPARE(rk.empty() ? cfg["r"].get<int>() : cfg["rank_pattern"][rk].get<int>(), a->spec().rank);
+            const std::string ak = peftPatternKey(cfg["alpha_pattern"], l->name);
+            QCOMPARE(ak.empty() ? cfg["lora_alpha"].get<double>() : cfg["alpha_pattern"][ak].get<double>(),
+                     a->spec().alpha);
+        }
+
+        // Import onto a fresh copy of the base model: identical logits.
+        Model fresh = Model::load(fixture(fam));
+        const AdapterPlan back = importPeft(fresh, dir.string());
+        QCOMPARE(back.cells.size(), plan.cells.size());
+        for (const auto& c : plan.cells) {
+            const AdapterCell* b = back.find(c.layer, c.module);
+            QVERIFY(b);
+            QCOMPARE(b->rank, c.rank);
+            QCOMPARE(b->alpha, c.alpha);
+        }
+        QVERIFY(torch::equal(logitsOf(fresh), adapted));
+
+        // Merge: no adapters left, same function (1e-4); saved merged checkpoint loads back.
+        QCOMPARE(mergeAdapters(fresh), int(plan.cells.size()));
+        QVERIFY(loraLinears(fresh).empty());
+        const auto merged = logitsOf(fresh);
+        QVERIFY2(torch::allclose(merged, adapted, 1e-4, 1e-4),
+                 qPrintable(QString("max diff %1").arg((merged - adapted).abs().max().item<double>())));
+        const auto mdir = scratch(fam + "_merged");
+        fresh.save(mdir.string());
+        Model reloaded = Model::load(mdir.string());
+        QVERIFY(torch::allclose(logitsOf(reloaded), adapted, 1e-4, 1e-4));
+    }
+
+    void uniformPlanUsesShortTargetNames() {
+        Model m = Model::load(fixture("llama"));
+        AdapterPlan plan = uniformPlan(m, 8, 16);
+        applyPlan(m, plan, 1);
+        auto cfg = peftConfig(m, plan, "base");
+        QCOMPARE(cfg["target_modules"].size(), size_t(7));  // q k v o gate up down
+        QVERIFY(cfg["rank_pattern"].empty());
+        QCOMPARE(cfg["layers_to_transform"].size(), size_t(m.numLayers()));
+        QCOMPARE(QString::fromStdString(cfg["layers_pattern"].get<std::string>()), QString("layers"));
+        // A selective plan on a suffix-clashing model (qwen2_moe: mlp.shared_expert.gate_proj vs
+        // experts.N.gate_proj) must fall back to full paths that PEFT matches exactly.
+        Model moe = Model::load(fixture("qwen2_moe"));
+        AdapterPlan sel = unevenPlan(moe);
+        applyPlan(moe, sel, 1);
+        auto c2 = peftConfig(moe, sel, "base");
+        for (const auto& t : c2["target_modules"]) QVERIFY(t.get<std::string>().find("layers.") != std::string::npos);
+    }
+
+    void importRejectsForeignModules() {
+        Model llama = Model::load(fixture("llama"));
+        AdapterPlan plan = unevenPlan(llama);
+        applyPlan(llama, plan, 1);
+        const auto dir = scratch("foreign");
+        exportPeft(llama, plan, dir.string(), "llama");
+        Model neox = Model::load(fixture("gpt_neox"));
+        QVERIFY_THROWS_EXCEPTION(Error, importPeft(neox, dir.string()));
+        QVERIFY(loraLinears(neox).empty());
+        QVERIFY_THROWS_EXCEPTION(Error, importPeft(neox, scratch("empty").string()));
+    }
+};
+
+QTEST_APPLESS_MAIN(TstLora)
+#include "tst_lora.moc"
