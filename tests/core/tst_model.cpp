@@ -1,0 +1,203 @@
+// Model behaviour beyond reference parity: save/load round trips for every family, padding masks,
+// loss masking, bf16, the per-block entry points, the Linear hooks (adapter, probe), RoPE scaling.
+#include <set>
+
+#include <torch/torch.h>
+#include <QtTest/QtTest>
+
+#include "core/io/safetensors_reader.h"
+#include "core/model/model.h"
+#include "core/model/rope.h"
+
+using namespace aletheia;
+
+namespace {
+const std::string kFixtures = std::string(ALETHEIA_FIXTURES) + "/models/";
+const char* kFamilies[] = {"llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "gpt_neox", "gpt2", "mixtral", "qwen2_moe"};
+torch::Tensor ids(int64_t B, int64_t T, int64_t vocab, int seed = 0) {
+    torch::manual_seed(seed);
+    return torch::randint(0, vocab, {B, T}, torch::kLong);
+}
+double maxDiff(const torch::Tensor& a, const torch::Tensor& b) {
+    return (a.to(torch::kFloat) - b.to(torch::kFloat)).abs().max().item<double>();
+}
+
+struct AddOne : LinearAdapter {
+    torch::Tensor delta(const torch::Tensor& x) override {
+        auto s = x.sizes().vec();
+        s.back() = out;
+        return torch::ones(s, x.options());
+    }
+    int64_t out = 0;
+};
+struct CountingProbe : LinearProbe {
+    int calls = 0;
+    torch::Tensor forward(const torch::Tensor& x, const Linear& l) override {
+        ++calls;
+        return torch::nn::functional::linear(x, l.weight, l.bias);
+    }
+};
+}  // namespace
+
+class TstModel : public QObject {
+    Q_OBJECT
+private slots:
+    void families_data() {
+        QTest::addColumn<QString>("family");
+        for (const char* f : kFamilies) QTest::newRow(f) << QString(f);
+    }
+    // randomInit -> save -> load: same logits, and the files use exactly the HF checkpoint names.
+    void families() {
+        QFETCH(QString, family);
+        const std::string fx = kFixtures + family.toStdString();
+        ModelConfig cfg = ModelConfig::load(fx + "/config.json");
+        Model m = Model::randomInit(cfg, 7);
+        QTemporaryDir tmp;
+        m.save(tmp.path().toStdString());
+        Model back = Model::load(tmp.path().toStdString());
+        auto x = ids(2, 9, cfg.vocabSize);
+        QCOMPARE(maxDiff(m.forward(x).logits, back.forward(x).logits), 0.0);
+        std::set<std::string> saved, fixture;
+        auto savedFile = SafetensorsFile::open(tmp.path().toStdString() + "/model.safetensors");
+        auto fixtureFile = SafetensorsFile::open(fx + "/model.safetensors");
+        for (const auto& e : savedFile->entries()) saved.insert(e.name);
+        for (const auto& e : fixtureFile->entries()) fixture.insert(e.name);
+        QVERIFY(saved == fixture);
+        QCOMPARE(back.config().toJson()["model_type"].get<std::string>(), family.toStdString());
+        QVERIFY(!m.parameters().front().requires_grad());
+    }
+
+    void rightPaddingDoesNotChangeRealTokens_data() { families_data(); }
+    void rightPaddingDoesNotChangeRealTokens() {
+        QFETCH(QString, family);
+        Model m = Model::load(kFixtures + family.toStdString());
+        auto x = ids(1, 10, m.config().vocabSize, 3);
+        auto mask = torch::ones({1, 10}, torch::kLong);
+        mask.narrow(1, 6, 4).zero_();
+        auto padded = m.forward(x, mask).logits.narrow(1, 0, 6);
+        auto alone = m.forward(x.narrow(1, 0, 6)).logits;
+        QVERIFY(maxDiff(padded, alone) < 1e-5);
+        // And padding on the left stays finite (fully masked rows).
+        auto left = torch::ones({1, 10}, torch::kLong);
+        left.narrow(1, 0, 3).zero_();
+        QVERIFY(torch::isfinite(m.forward(x, left).logits).all().item<bool>());
+    }
+
+    void lossIgnoresMinus100() {
+        Model m = Model::load(kFixtures + "llama");
+        auto x = ids(2, 8, m.config().vocabSize);
+        auto labels = x.clone();
+        labels.index_put_({0, torch::indexing::Slice(0, 5)}, -100);
+        auto out = m.forward(x, {}, labels);
+        auto lp = torch::log_softmax(out.logits.narrow(1, 0, 7), -1);  // predicts tokens 1..7
+        double sum = 0;
+        int n = 0;
+        for (int b = 0; b < 2; ++b)
+            for (int t = 0; t < 7; ++t) {
+                const int64_t y = labels[b][t + 1].item<int64_t>();
+                if (y == -100) continue;
+                sum -= lp[b][t][y].item<double>();
+                ++n;
+            }
+        QVERIFY(std::abs(out.loss.item<double>() - sum / n) < 1e-5);
+    }
+
+    void bf16CloseToFp32() {
+        Model f32 = Model::load(kFixtures + "qwen2", LoadOptions{torch::kFloat, torch::kCPU, {}, nullptr});
+        Model b16 = Model::load(kFixtures + "qwen2", LoadOptions{torch::kBFloat16, torch::kCPU, {}, nullptr});
+        QCOMPARE(b16.dtype(), torch::kBFloat16);
+        auto x = ids(2, 12, f32.config().vocabSize);
+        auto a = f32.forward(x, {}, x), b = b16.forward(x, {}, x);
+        QCOMPARE(b.logits.scalar_type(), torch::kBFloat16);
+        QVERIFY(maxDiff(a.logits, b.logits) < 0.15);  // bf16 has ~3 significant digits
+        QVERIFY(std::abs(a.loss.item<double>() - b.loss.item<double>()) < 0.02);
+        QCOMPARE(b16.summary().bytes * 2, f32.summary().bytes);
+    }
+
+    void blockEntryPointsMatchForward() {
+        Model m = Model::load(kFixtures + "mixtral");
+        auto x = ids(2, 7, m.config().vocabSize);
+        auto h = m.embed(x);  // [B, T, H]
+        auto ctx = m.context(2, 7);
+        for (int i = 0; i < m.numLayers(); ++i) h = m.block(i, h, ctx);
+        QCOMPARE(maxDiff(m.head(h), m.forward(x).logits), 0.0);
+    }
+
+    void linearsDescribeModules() {
+        Model phi = Model::load(kFixtures + "phi3");
+        auto l0 = phi.layerLinears(0);
+        QCOMPARE(int(l0.size()), 4);
+        QCOMPARE(l0[0]->module, std::string("qkv_proj"));
+        QCOMPARE(int(l0[0]->parts.size()), 3);
+        QCOMPARE(l0[0]->parts[1].role, std::string("k"));
+        QCOMPARE(l0[0]->parts[1].rows.front(), (std::pair<int64_t, int64_t>{64, 96}));
+        QCOMPARE(l0[2]->module, std::string("gate_up_proj"));
+
+        Model neox = Model::load(kFixtures + "gpt_neox");
+        auto qkv = neox.layerLinears(1)[0];
+        QCOMPARE(qkv->name, std::string("gpt_neox.layers.1.attention.query_key_value"));
+        QCOMPARE(int(qkv->parts[2].rows.size()), 4);  // v of each of the 4 heads
+        QCOMPARE(qkv->parts[2].rows[1], (std::pair<int64_t, int64_t>{80, 96}));
+
+        Model moe = Model::load(kFixtures + "qwen2_moe");
+        std::set<std::string> modules;
+        for (Linear* l : moe.layerLinears(0)) modules.insert(l->module);
+        for (const char* want : {"q_proj", "o_proj", "gate", "gate_proj", "down_proj", "shared_expert.gate_proj",
+                                 "shared_expert.down_proj", "shared_expert_gate"})
+            QVERIFY2(modules.count(want), want);
+        int experts = 0;
+        for (Linear* l : moe.linears()) experts += l->expert >= 0;
+        QCOMPARE(experts, 2 * 6 * 3);
+
+        Model gpt2 = Model::load(kFixtures + "gpt2");
+        Linear* cAttn = gpt2.layerLinears(0)[0];
+        QVERIFY(cAttn->conv1d);
+        QCOMPARE(cAttn->weight.sizes().vec(), (std::vector<int64_t>{192, 64}));  // [out, in] in memory
+    }
+
+    void adapterAndProbeHooks() {
+        Model m = Model::load(kFixtures + "llama");
+        auto x = ids(1, 5, m.config().vocabSize);
+        auto base = m.forward(x).logits;
+        Linear* down = m.layerLinears(2).back();
+        auto add = std::make_shared<AddOne>();
+        add->out = down->outFeatures();
+        down->adapter = add;
+        QVERIFY(maxDiff(m.forward(x).logits, base) > 1e-3);
+        down->adapter.reset();
+        auto probe = std::make_shared<CountingProbe>();
+        for (Linear* l : m.linears()) l->probe = probe;
+        QCOMPARE(maxDiff(m.forward(x).logits, base), 0.0);
+        QCOMPARE(probe->calls, int(m.linears().size()));
+        for (Linear* l : m.linears()) l->probe.reset();
+    }
+
+    void ropeScaling() {
+        ModelConfig c = ModelConfig::load(kFixtures + "llama/config.json");
+        auto inv = ropeInverseFrequencies(c);
+        auto plain = ropeCosSin(c, inv, 0, 8, torch::kFloat);
+        ModelConfig lin = c;
+        lin.ropeScaling.type = "linear";
+        lin.ropeScaling.factor = 2;
+        auto scaled = ropeCosSin(lin, ropeInverseFrequencies(lin), 0, 16, torch::kFloat);
+        // Linear scaling: position 2p behaves like position p.
+        auto even = torch::arange(0, 16, 2, torch::kLong);
+        QVERIFY(maxDiff(scaled.first.index_select(0, even), plain.first) < 1e-5);
+        // llama3: the highest frequency is untouched, the lowest is divided by the factor.
+        ModelConfig l3 = c;
+        l3.ropeScaling = {"llama3", 8.0, 1.0, 4.0, 8192};
+        auto inv3 = ropeInverseFrequencies(l3);
+        QCOMPARE(inv3[0].item<float>(), inv[0].item<float>());
+        QVERIFY(std::abs(inv3[-1].item<double>() - inv[-1].item<double>() / 8) < 1e-12);
+        // dynamic: identical within the trained context.
+        ModelConfig dyn = c;
+        dyn.ropeScaling.type = "dynamic";
+        dyn.ropeScaling.factor = 4;
+        QCOMPARE(maxDiff(ropeCosSin(dyn, inv, 0, 8, torch::kFloat).second, plain.second), 0.0);
+        QVERIFY(maxDiff(ropeCosSin(dyn, inv, 0, c.maxPositions + 8, torch::kFloat).second.narrow(0, 0, 8),
+                        plain.second) > 1e-4);
+    }
+};
+
+QTEST_APPLESS_MAIN(TstModel)
+#include "tst_model.moc"
