@@ -27,12 +27,12 @@ torch::Tensor atLeastFloat(const torch::Tensor& t) {
 
 struct GradNormLinearFn : public torch::autograd::Function<GradNormLinearFn> {
     static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
-                                 const torch::Tensor& bias, const torch::Tensor& anchor, int64_t sinkAddress) {
+                                 const torch::Tensor& anchor, int64_t sinkAddress) {
         (void)anchor;  // only there to make the output require grad
         ctx->save_for_backward({x, weight});
         // A raw address: the sink outlives the backward (runProbe owns both).
         ctx->saved_data["sink"] = sinkAddress;
-        return torch::nn::functional::linear(x, weight, bias);  // [..., out]
+        return x.matmul(weight.t());  // [..., out]
     }
 
     static tensor_list backward(AutogradContext* ctx, tensor_list grads) {
@@ -47,7 +47,7 @@ struct GradNormLinearFn : public torch::autograd::Function<GradNormLinearFn> {
         sink->gradSq.add_(weightGradSqNorms(x2, g2, sink->parts));
         torch::Tensor gx;
         if (ctx->needs_input_grad(0)) gx = g.matmul(weight);  // [..., in]
-        return {gx, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
+        return {gx, torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
 };
 
@@ -77,7 +77,10 @@ torch::Tensor gradNormLinear(const torch::Tensor& x, const torch::Tensor& weight
                              const torch::Tensor& anchor, GradNormSink* sink) {
     if (!sink || !sink->gradSq.defined()) fail("gradient probe: sink not reset before the forward");
     ++sink->calls;
-    return GradNormLinearFn::apply(x, weight, bias, anchor, reinterpret_cast<int64_t>(sink));
+    // The bias stays outside the function: autograd Functions reject undefined inputs, and a
+    // frozen bias add needs nothing from us.
+    auto y = GradNormLinearFn::apply(x, weight, anchor, reinterpret_cast<int64_t>(sink));  // [..., out]
+    return bias.defined() ? y + bias : y;
 }
 
 torch::Tensor GradNormProbe::forward(const torch::Tensor& x, const Linear& l) {
