@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <sstream>
 
 #include "core/common/error.h"
 #include "core/lora/apply_plan.h"
@@ -14,6 +13,7 @@
 #include "core/train/forward_pass.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/memory_stats.h"
+#include "core/train/out_of_memory.h"
 
 #ifdef ALETHEIA_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -95,24 +95,14 @@ std::vector<Batch> stepBatches(BatchSource& src, int64_t microIndex, const Train
     return out;
 }
 
-bool isOutOfMemory(const std::string& what) {
-    return what.find("out of memory") != std::string::npos || what.find("can't allocate memory") != std::string::npos;
-}
-
-std::string oomMessage(int64_t step, const std::vector<Batch>& batches, const TrainOptions& o, const std::string& what) {
+// The widest and longest micro-batch of a step, for the out-of-memory message.
+std::pair<int64_t, int64_t> largestShape(const std::vector<Batch>& batches) {
     int64_t rows = 0, len = 0;
     for (const auto& b : batches) {
         rows = std::max(rows, b.input_ids.size(0));
         len = std::max(len, b.input_ids.size(1));
     }
-    std::ostringstream m;
-    m << "out of memory at step " << step + 1 << " with micro-batches of " << rows << " sequences x " << len
-      << " tokens (micro_batch " << o.micro_batch << ", max_seq_len " << o.max_seq_len << ", grad_accum "
-      << o.grad_accum << ", activation_checkpointing " << (o.activation_checkpointing ? "on" : "off")
-      << "). Try a smaller micro_batch (raise grad_accum to keep the effective batch), a shorter max_seq_len"
-      << (o.activation_checkpointing ? "" : ", or activation_checkpointing") << ". (" << what.substr(0, 200)
-      << ")";
-    return m.str();
+    return {rows, len};
 }
 
 void releaseCachedMemory() {
@@ -264,12 +254,15 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
                 if (p.tensor.grad().defined()) sq.push_back(p.tensor.grad().to(torch::kFloat64).pow(2).sum());
             gradNormT = sq.empty() ? torch::zeros({}, torch::kFloat64) : torch::stack(sq).sum().sqrt();
         } catch (const c10::Error& e) {
-            if (!isOutOfMemory(e.what_without_backtrace())) throw;
+            if (!isOutOfMemoryMessage(e.what_without_backtrace())) throw;
+            // Drop everything the failed step holds, so the process (and the GUI) carries on.
+            const auto [rows, len] = largestShape(batches);
             optimizer.zeroGrad();
             batches.clear();
+            lossSum = torch::Tensor();
             releaseCachedMemory();
             result.outcome = TrainOutcome::OutOfMemory;
-            result.message = oomMessage(step, stepBatches(data, microIndex, o), o, e.what_without_backtrace());
+            result.message = outOfMemoryAdvice(step + 1, rows, len, o, e.what_without_backtrace());
             log(obs, result.message);
             break;
         }

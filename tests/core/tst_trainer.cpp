@@ -4,7 +4,9 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -16,6 +18,7 @@
 #include "core/train/checkpoint.h"
 #include "core/train/forward_pass.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/out_of_memory.h"
 #include "core/train/trainer.h"
 
 using namespace aletheia;
@@ -298,6 +301,67 @@ private slots:
         }
         QCOMPARE(steps.back().eta_s, 0.0);
         QVERIFY(r.outcome == TrainOutcome::Completed);
+    }
+
+    void pauseHoldsTheRunUntilResumed() {
+        Model m = tinyModel();
+        auto src = permutationTask(4, 2, 8, 7);
+        TrainOptions o = quickOptions();
+        o.max_steps = 3;
+        StopToken token;
+        token.pause = true;
+        int stepsSeen = 0;
+        TrainObserver obs;
+        obs.onStep = [&](const StepEvent&) { ++stepsSeen; };
+        std::atomic<int> seenWhilePaused{-1};
+        std::thread resumer([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            seenWhilePaused = stepsSeen;
+            token.pause = false;
+        });
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto r = train(m, layersPlan(m, 2), src, nullptr, o, obs, &token);
+        resumer.join();
+        QCOMPARE(seenWhilePaused.load(), 0);  // nothing ran while paused
+        QVERIFY(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(300));
+        QVERIFY(r.outcome == TrainOutcome::Completed);
+        QCOMPARE(stepsSeen, 3);
+    }
+
+    void outOfMemoryIsRecognisedAndExplained() {
+        QVERIFY(isOutOfMemoryMessage("CUDA out of memory. Tried to allocate 2.00 GiB"));
+        QVERIFY(isOutOfMemoryMessage("DefaultCPUAllocator: can't allocate memory: you tried to allocate 1 bytes"));
+        QVERIFY(!isOutOfMemoryMessage("shape mismatch"));
+        TrainOptions o;
+        o.micro_batch = 8;
+        o.max_seq_len = 2048;
+        const auto msg = outOfMemoryAdvice(12, 8, 2048, o, "CUDA out of memory");
+        QVERIFY(msg.find("step 12") != std::string::npos && msg.find("8 sequences x 2048 tokens") != std::string::npos);
+        QVERIFY(msg.find("smaller micro_batch") != std::string::npos);
+        QVERIFY(msg.find("activation_checkpointing") != std::string::npos);
+    }
+
+    void invalidOptionsAreRejected_data() {
+        QTest::addColumn<QString>("what");
+        QTest::newRow("lr") << "lr";
+        QTest::newRow("grad_accum") << "grad_accum";
+        QTest::newRow("schedule") << "schedule";
+        QTest::newRow("precision") << "precision";
+        QTest::newRow("empty plan") << "plan";
+    }
+    void invalidOptionsAreRejected() {
+        QFETCH(QString, what);
+        Model m = tinyModel(2);
+        auto src = permutationTask(2, 2, 8, 1);
+        TrainOptions o = quickOptions();
+        AdapterPlan plan = layersPlan(m, 1);
+        if (what == "lr") o.lr = 0;
+        if (what == "grad_accum") o.grad_accum = 0;
+        if (what == "schedule") o.schedule = "step";
+        if (what == "precision") o.precision = "fp8";
+        if (what == "plan") plan.cells.clear();
+        TrainObserver obs;
+        QVERIFY_THROWS_EXCEPTION(Error, train(m, plan, src, nullptr, o, obs));
     }
 
     void learnsASyntheticTask_data() {
