@@ -34,6 +34,16 @@ struct Builder {
         return l;
     }
 
+    // A module name must be unique within a layer (plan cells, probe table and LoRA address a
+    // projection by (layer, module)). GPT-2 calls both the attention output and the MLP down
+    // projection "c_proj": qualify them with their sub-module ("attn.c_proj", "mlp.c_proj"),
+    // which PEFT's target_modules suffix match ("key ends with .target") accepts as is.
+    bool oDownClash() const { return sp.o == sp.down; }
+    std::string oModule() const { return oDownClash() ? sp.attn + sp.o : sp.o; }
+    std::string downModule(const std::string& down, int expert) const {
+        return oDownClash() && expert < 0 && down == sp.down ? sp.mlp + down : down;
+    }
+
     Norm norm(NormKind kind, int64_t dim) {
         Norm n;
         n.kind = kind;
@@ -67,7 +77,7 @@ struct Builder {
             }
             a.in.push_back(make(A + sp.qkvFused, sp.qkvFused, i, -1, parts, (nh + 2 * nkv) * hd, H, qkvBias));
         }
-        a.out = make(A + sp.o, sp.o, i, -1, {whole("o", H)}, H, nh * hd, oBias);
+        a.out = make(A + sp.o, oModule(), i, -1, {whole("o", H)}, H, nh * hd, oBias);
         if (!sp.qNorm.empty()) {
             a.qkNorm = true;
             a.qNorm = norm(NormKind::Rms, hd);
@@ -91,7 +101,7 @@ struct Builder {
             m.in.push_back(make(prefix + gate, modulePrefix + gate, i, expert, {whole("gate", I)}, I, H, bias));
             m.in.push_back(make(prefix + up, modulePrefix + up, i, expert, {whole("up", I)}, I, H, bias));
         }
-        m.down = make(prefix + down, modulePrefix + down, i, expert, {whole("down", H)}, H, I, bias);
+        m.down = make(prefix + down, modulePrefix + downModule(down, expert), i, expert, {whole("down", H)}, H, I, bias);
         return m;
     }
 

@@ -120,7 +120,16 @@ ModuleTable moduleTable(const Model& model) {
     for (const Linear* l : model.linears()) {
         const auto [it, fresh] = index.emplace(std::make_pair(l->layer, l->module), t.modules.size());
         if (!fresh) {
-            ++t.modules[it->second].count;
+            // Only MoE experts pool under one name; anything else would merge two different
+            // projections into one cell (and one of their roles would have no column).
+            TargetModule& m = t.modules[it->second];
+            std::vector<std::string> roles;
+            for (const auto& p : partsOf(*l)) roles.push_back(p.role);
+            if (l->expert < 0 || m.in != l->inFeatures() || m.out != l->outFeatures() || m.roles != roles)
+                throw Error("gradient probe: two different projections of layer " + std::to_string(l->layer) +
+                                " share the module name '" + l->module + "'",
+                            {"", l->name, -1});
+            ++m.count;
             continue;
         }
         TargetModule m;

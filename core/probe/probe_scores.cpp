@@ -6,6 +6,8 @@
 #include <numeric>
 #include <tuple>
 
+#include "core/common/error.h"
+
 namespace aletheia {
 
 namespace {
@@ -62,8 +64,21 @@ ProbeScores scoreStats(const ProbeStats& stats, ScoringRule rule) {
     std::map<std::tuple<int, int, std::string>, std::vector<double>> expertCells;
 
     for (const auto& p : stats.parts) {
+        // Statistics and table come from the same model; check anyway, since a mismatch would
+        // otherwise write outside the matrices.
+        if (p.target < 0 || static_cast<size_t>(p.target) >= T)
+            throw Error("probe scores: weight has no module in the table", {"", p.weight, -1});
         const TargetModule& t = s.table.modules[static_cast<size_t>(p.target)];
-        const auto col = static_cast<size_t>(s.table.roleIndex(p.role));
+        const int roleCol = s.table.roleIndex(p.role);
+        if (roleCol < 0 || t.layer < 0 || static_cast<size_t>(t.layer) >= L)
+            throw Error("probe scores: role '" + p.role + "' of layer " + std::to_string(t.layer) +
+                            " has no cell in the module table",
+                        {"", p.weight, -1});
+        if (p.gradSq.size() != B)
+            throw Error("probe scores: " + std::to_string(p.gradSq.size()) + " batch values, expected " +
+                            std::to_string(B),
+                        {"", p.weight, -1});
+        const auto col = static_cast<size_t>(roleCol);
         const double numel = static_cast<double>(p.rows * t.in);
         WeightStat& w = weights[p.weight];
         w.target = p.target;
