@@ -8,6 +8,7 @@ namespace {
 FamilySpec llamaLike(const std::string& type) {
     FamilySpec s;
     s.modelType = type;
+    s.ignoredSuffixes = {"rotary_emb.inv_freq"};  // older exports saved the RoPE buffer
     return s;
 }
 
@@ -15,7 +16,6 @@ std::vector<FamilySpec> buildTable() {
     std::vector<FamilySpec> t;
     t.push_back(llamaLike("llama"));
     t.back().outBias = true;  // llama's attention_bias also biases o_proj
-    t.back().ignoredSuffixes = {"rotary_emb.inv_freq"};
     t.push_back(llamaLike("mistral"));
     {
         FamilySpec s = llamaLike("qwen2");
