@@ -1,1 +1,1 @@
-core_module(demo DEPS common)
+core_module(demo DEPS common model text train config io)

@@ -1,0 +1,195 @@
+#include "core/demo/demo_model.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/config/experiment_io.h"
+#include "core/demo/demo_data.h"
+#include "core/demo/skill_corpus.h"
+#include "core/io/json_file.h"
+#include "core/model/model.h"
+#include "core/text/dataset.h"
+#include "core/text/demo_tokenizer.h"
+#include "core/text/tokenizer.h"
+#include "core/train/example_batch_source.h"
+#include "core/train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace aletheia::demo {
+
+namespace {
+
+// Bump when anything below changes what gets built, so stale caches are rebuilt.
+constexpr int kDemoVersion = 1;
+constexpr int kPretrainExamples = 8000;
+
+std::string alphabet() {
+    // Printable ASCII and newline: the skills plus whatever the chat/instruction templates add.
+    std::string a = "\n";
+    for (char c = ' '; c <= '~'; ++c) a += c;
+    return a;
+}
+
+nlohmann::json llamaConfig(const DemoOptions& o, int64_t vocab, int32_t eos) {
+    return {{"architectures", {"LlamaForCausalLM"}},
+            {"model_type", "llama"},
+            {"vocab_size", vocab},
+            {"hidden_size", o.hidden},
+            {"intermediate_size", o.hidden * 8 / 3 / 8 * 8},
+            {"num_hidden_layers", o.layers},
+            {"num_attention_heads", 4},
+            {"num_key_value_heads", 2},
+            {"hidden_act", "silu"},
+            {"max_position_embeddings", 256},
+            {"rms_norm_eps", 1e-5},
+            {"rope_theta", 10000.0},
+            {"tie_word_embeddings", false},
+            {"bos_token_id", nullptr},
+            {"eos_token_id", eos},
+            {"pad_token_id", 0},
+            {"torch_dtype", "float32"}};
+}
+
+nlohmann::json infoFor(const DemoOptions& o) {
+    return {{"demo_version", kDemoVersion}, {"seed", o.seed}, {"pretrain_steps", o.pretrainSteps},
+            {"batch_size", o.batchSize},    {"layers", o.layers}, {"hidden", o.hidden}};
+}
+
+// A cached model is reusable when it was completed with the same recipe.
+bool cachedModelMatches(const std::string& modelDir, const DemoOptions& o) {
+    const auto infoPath = modelDir + "/demo_info.json";
+    if (!fs::exists(infoPath) || !fs::exists(modelDir + "/model.safetensors")) return false;
+    try {
+        auto info = readJsonFile(infoPath);
+        auto want = infoFor(o);
+        for (auto& [k, v] : want.items())
+            if (!info.contains(k) || info[k] != v) return false;
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+std::shared_ptr<std::vector<text::Example>> tokenizeSkills(const std::vector<SkillExample>& examples,
+                                                           const Tokenizer& tok) {
+    auto out = std::make_shared<std::vector<text::Example>>();
+    text::DatasetOptions opts;  // the same defaults a user's fine-tune uses: consistent prompts
+    for (const auto& e : examples)
+        out->push_back(text::tokenizeRecord(toInstructionJsonl(e), text::DatasetShape::Instruction, tok, opts));
+    return out;
+}
+
+void writeExperiment(const DemoFiles& f) {
+    ExperimentConfig cfg;
+    cfg.name = "demo-reverse";
+    cfg.model.path = f.modelDir;
+    cfg.data.train = f.taskData;
+    cfg.data.format = "instruction";
+    cfg.data.sequence_len = 64;
+    cfg.data.val_set_size = 0.2;
+    cfg.probe.batches = 6;
+    cfg.probe.micro_batch_size = 16;
+    cfg.lora.lora_dropout = 0.0;
+    cfg.train.learning_rate = 3e-3;
+    cfg.train.max_steps = 150;
+    cfg.train.warmup_steps = 10;
+    cfg.train.micro_batch_size = 16;
+    cfg.train.eval_steps = 25;
+    cfg.output.dir = f.root + "/runs/demo-reverse";
+    saveExperiment(cfg, f.experiment);
+}
+
+}  // namespace
+
+std::string defaultDemoCacheDir() {
+    if (const char* c = std::getenv("ALETHEIA_CACHE_DIR"); c && *c) return std::string(c) + "/demo";
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/aletheia/demo";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/aletheia/demo";
+    return (fs::temp_directory_path() / "aletheia-demo").string();
+}
+
+DemoFiles ensureDemo(const DemoOptions& o, const DemoObserver& obs, StopToken* stop) {
+    auto log = [&](const std::string& s) {
+        if (obs.log) obs.log(s);
+    };
+    DemoFiles f;
+    f.root = o.cacheDir.empty() ? defaultDemoCacheDir() : o.cacheDir;
+    f.modelDir = f.root + "/model";
+    f.taskData = f.root + "/reverse.jsonl";
+    f.generalData = f.root + "/general.jsonl";
+    f.experiment = f.root + "/demo.yaml";
+    std::error_code ec;
+    fs::create_directories(f.root, ec);
+    if (ec) failIn(f.root, "cannot create the demo cache folder: " + ec.message());
+    writeDemoDatasets(f.root);
+
+    if (!o.rebuild && cachedModelMatches(f.modelDir, o)) {
+        f.pretrainLoss = readJsonFile(f.modelDir + "/demo_info.json").value("general_loss", 0.0);
+        writeExperiment(f);
+        return f;
+    }
+
+    // Build into a temporary folder and rename at the end: a stopped or failed build never
+    // leaves a half-written model where a complete one is expected.
+    const std::string tmp = f.root + "/model.building";
+    fs::remove_all(tmp, ec);
+    log("Building the demo model (once; cached in " + f.root + ")");
+    text::writeCharTokenizer(tmp, alphabet());
+    const Tokenizer tok = Tokenizer::fromDirectory(tmp);
+    const int32_t pad = tok.padId().value_or(0);
+    const int32_t eos = tok.eosId().value_or(pad);
+    auto config = ModelConfig::fromJson(llamaConfig(o, tok.vocabSize(), eos), tmp + "/config.json");
+
+    torch::manual_seed(o.seed);
+    Model model = Model::randomInit(config, o.seed);
+    auto trainSet = tokenizeSkills(makeExamples(pretrainingSkills(), kPretrainExamples, o.seed), tok);
+    auto generalSet = tokenizeSkills(makeExamples(pretrainingSkills(), kGeneralExamples, kGeneralSeed), tok);
+    ExampleBatchSource trainData(trainSet, o.batchSize, pad, o.seed);
+    ExampleBatchSource generalData(generalSet, 64, pad, o.seed, /*shuffle=*/false);
+
+    TrainOptions t;
+    t.full_finetune = true;
+    t.lr = 3e-3;
+    t.weight_decay = 0.01;
+    t.schedule = "cosine";
+    t.warmup_steps = 50;
+    t.max_steps = o.pretrainSteps;
+    t.max_grad_norm = 1.0;
+    t.seed = o.seed;
+    t.precision = "fp32";
+    TrainObserver to;
+    to.onStep = obs.onStep;
+    to.onLog = obs.log;
+    log("Pretraining " + std::to_string(model.summary().parameters) + " parameters on " +
+        std::to_string(pretrainingSkills().size()) + " skills for " + std::to_string(o.pretrainSteps) + " steps");
+    auto result = train(model, AdapterPlan{}, trainData, nullptr, t, to, stop);
+    if (result.outcome != TrainOutcome::Completed) {
+        fs::remove_all(tmp, ec);
+        fail("demo pretraining did not complete: " + result.message);
+    }
+    const auto general = evaluate(model, generalData, 0);
+    log("Demo model: loss " + std::to_string(general.loss) + " on held-out examples of its skills");
+
+    model.save(tmp);
+    auto info = infoFor(o);
+    info["general_loss"] = general.loss;
+    info["final_train_loss"] = result.losses.empty() ? 0.0 : result.losses.back();
+    info["parameters"] = model.summary().parameters;
+    writeJsonFile(tmp + "/demo_info.json", info);
+
+    fs::remove_all(f.modelDir, ec);
+    fs::rename(tmp, f.modelDir, ec);
+    if (ec) failIn(f.modelDir, "cannot move the built demo model into place: " + ec.message());
+    writeExperiment(f);
+    f.built = true;
+    f.pretrainLoss = general.loss;
+    return f;
+}
+
+}  // namespace aletheia::demo

@@ -1,0 +1,48 @@
+#pragma once
+// The built-in demo: a small Llama-architecture checkpoint (HF format, real tokenizer.json)
+// that our own trainer pretrains, full-parameter, on the synthetic skills; plus the demo task
+// (the held-out "reverse" skill) and a forgetting set, and an experiment YAML that runs it.
+// Built once, cached (default ~/.cache/aletheia/demo), rebuilt when missing or outdated.
+// Same seed, same model, bit for bit on one machine.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/common/progress.h"
+#include "core/train/metrics.h"
+
+namespace aletheia::demo {
+
+struct DemoOptions {
+    std::string cacheDir;            // empty: defaultDemoCacheDir()
+    uint64_t seed = 1234;
+    int64_t pretrainSteps = 1200;
+    int64_t batchSize = 32;
+    int64_t layers = 8;
+    int64_t hidden = 128;
+    bool rebuild = false;            // rebuild even if a complete cached model exists
+};
+
+struct DemoFiles {
+    std::string root;        // the cache folder
+    std::string modelDir;    // config.json, model.safetensors, tokenizer.json, demo_info.json
+    std::string taskData;    // reverse.jsonl
+    std::string generalData; // general.jsonl (forgetting set)
+    std::string experiment;  // demo.yaml
+    bool built = false;      // true: built by this call; false: taken from the cache
+    double pretrainLoss = 0; // final pretraining loss on the general set (from demo_info.json)
+};
+
+struct DemoObserver {
+    std::function<void(const std::string&)> log;
+    std::function<void(const StepEvent&)> onStep;  // pretraining steps
+};
+
+// $ALETHEIA_CACHE_DIR/demo, else $XDG_CACHE_HOME/aletheia/demo, else ~/.cache/aletheia/demo.
+std::string defaultDemoCacheDir();
+
+// Returns the demo's files, building the model first when needed. Throws aletheia::Error;
+// a stop request aborts the build and leaves any previous complete model untouched.
+DemoFiles ensureDemo(const DemoOptions& options, const DemoObserver& observer = {}, StopToken* stop = nullptr);
+
+}  // namespace aletheia::demo
