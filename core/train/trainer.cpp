@@ -152,7 +152,12 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
 
     torch::manual_seed(o.seed);  // dropout draws from the default generators
     std::vector<TrainableParam> params = o.full_finetune ? fullParameters(model) : applyPlan(model, plan, o.seed);
-    if (o.full_finetune) removeAdapters(model);
+    if (o.full_finetune) {
+        removeAdapters(model);
+        if (model.dtype() != torch::kFloat32)
+            log(obs, "full fine-tuning updates the model's " + std::string(c10::toString(model.dtype())) +
+                         " weights directly (no fp32 master copy); load the model as fp32 for exact updates");
+    }
     setAdaptersTraining(model, true);
     std::vector<AdamW::Param> optParams;
     for (const auto& p : params) optParams.push_back({p.name, p.tensor, !o.full_finetune || p.tensor.dim() >= 2});
