@@ -22,6 +22,8 @@ int64_t procStatusBytes(const std::string& key) {
 }
 
 #ifdef ALETHEIA_TORCH_CUDA
+// StatType::AGGREGATE is index 0 in every libtorch; the enum itself moved namespaces in 2.x.
+constexpr size_t kAggregate = 0;
 c10::cuda::CUDACachingAllocator::DeviceStats cudaStats(const torch::Device& d) {
     return c10::cuda::CUDACachingAllocator::getDeviceStats(d.has_index() ? d.index() : 0);
 }
@@ -40,8 +42,7 @@ bool cudaMemoryStatsAvailable() {
 int64_t peakMemoryBytes(const torch::Device& device) {
 #ifdef ALETHEIA_TORCH_CUDA
     if (device.is_cuda()) {
-        using Agg = c10::cuda::CUDACachingAllocator::StatType;
-        return cudaStats(device).allocated_bytes[size_t(Agg::AGGREGATE)].peak;
+        return cudaStats(device).allocated_bytes[kAggregate].peak;
     }
 #endif
     if (device.is_cuda()) return 0;
@@ -51,8 +52,7 @@ int64_t peakMemoryBytes(const torch::Device& device) {
 int64_t currentMemoryBytes(const torch::Device& device) {
 #ifdef ALETHEIA_TORCH_CUDA
     if (device.is_cuda()) {
-        using Agg = c10::cuda::CUDACachingAllocator::StatType;
-        return cudaStats(device).allocated_bytes[size_t(Agg::AGGREGATE)].current;
+        return cudaStats(device).allocated_bytes[kAggregate].current;
     }
 #endif
     if (device.is_cuda()) return 0;
