@@ -1,14 +1,50 @@
 // `aletheia-studio`: creates the application and the main window; everything else is in ui/.
+//   aletheia-studio [--demo] [--model DIR] [--experiment FILE.yaml] [--screenshot-dir DIR]
 #include "ui/main_window.h"
+#include "ui/panels/model_panel.h"
+#include "ui/screenshot_tour.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <thread>
+#include <torch/torch.h>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("Aletheia Studio");
     QApplication::setOrganizationName("Aletheia");
+    QApplication::setApplicationVersion("0.1.0");
     QApplication::setWindowIcon(QIcon(":/icons/aletheia.svg"));
+
+    QCommandLineParser args;
+    args.setApplicationDescription("Selective, asymmetric-rank LoRA fine-tuning studio");
+    args.addHelpOption();
+    args.addVersionOption();
+    args.addOption({"demo", "Open the built-in demo model and task."});
+    args.addOption({"model", "Load this checkpoint folder at start.", "dir"});
+    args.addOption({"experiment", "Open this experiment YAML at start.", "file"});
+    args.addOption({"screenshot-dir", "Drive every stage on --model and save a PNG per stage here, then quit.", "dir"});
+    args.addOption({"steps", "Training steps for --screenshot-dir (default 60).", "n", "60"});
+    args.process(app);
+
+    // Leave one core to the GUI thread so it stays responsive while a worker computes.
+    const int cores = int(std::thread::hardware_concurrency());
+    if (cores > 1) torch::set_num_threads(cores - 1);
+
     aletheia::ui::MainWindow window;
     window.show();
+    if (args.isSet("screenshot-dir")) {
+        window.resize(1600, 1000);
+        auto* tour = new aletheia::ui::ScreenshotTour(&window, args.value("model"), args.value("screenshot-dir"),
+                                                      args.value("steps").toInt());
+        QObject::connect(tour, &aletheia::ui::ScreenshotTour::done, &app, [] { QApplication::quit(); });
+        tour->start();
+    } else if (args.isSet("demo")) {
+        window.openDemo();
+    } else if (args.isSet("experiment")) {
+        window.openExperiment(args.value("experiment"));
+    } else if (args.isSet("model")) {
+        window.modelPanel()->load(args.value("model"));
+    }
     return app.exec();
 }

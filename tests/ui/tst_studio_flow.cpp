@@ -1,0 +1,196 @@
+// The whole Studio workflow on a real fixture checkpoint, through the UI: load the model,
+// run the probe and check the heatmap holds the engine's scores, drag the threshold slider
+// and check the plan follows, train with the GUI's event loop staying responsive, stop and
+// find a checkpoint on disk.
+#include <QtTest/QtTest>
+#include <QSlider>
+#include <QComboBox>
+#include <QLabel>
+#include <QSpinBox>
+#include <QLineEdit>
+#include <cmath>
+#include <filesystem>
+#include <torch/torch.h>
+
+#include "core/plan/make_plan.h"
+#include "core/probe/probe.h"
+#include "ui/main_window.h"
+#include "ui/panels/model_panel.h"
+#include "ui/panels/plan_panel.h"
+#include "ui/panels/probe_panel.h"
+#include "ui/panels/train_panel.h"
+#include "ui/studio_session.h"
+#include "ui/widgets/live_plot.h"
+#include "ui/widgets/score_heatmap.h"
+#include "ui/workers/synthetic_tokens.h"
+
+using namespace aletheia;
+using namespace aletheia::ui;
+
+class TstStudioFlow : public QObject {
+    Q_OBJECT
+    std::unique_ptr<MainWindow> w;
+    QTemporaryDir out;
+
+    template <typename T>
+    T* find(const char* name) {
+        T* child = w->findChild<T*>(name);
+        if (!child) qFatal("no widget named %s", name);
+        return child;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // QSettings go to a throw-away place
+        torch::set_num_threads(1);                 // one core for the worker, one for the GUI (2-core CI)
+        w = std::make_unique<MainWindow>();
+        w->resize(1600, 1000);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    }
+
+    void loadsFixtureModel() {
+        QSignalSpy changed(w->session(), &StudioSession::modelChanged);
+        w->modelPanel()->load(ALETHEIA_FIXTURES "/models/llama");
+        QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, 20000);
+        QVERIFY(w->session()->model().valid());
+        QCOMPARE(find<QLabel>("summary_family")->text(), QString("llama"));
+        QCOMPARE(find<QLabel>("summary_layers")->text(), QString("3"));
+        QVERIFY(find<QLabel>("summary_parameters")->text() != "—");
+    }
+
+    void rejectsAFolderWithoutConfig() {
+        QSignalSpy failed(w->modelPanel(), &ModelPanel::loadFailed);
+        w->modelPanel()->load(out.path());
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(w->session()->model().valid());  // the loaded model stays
+    }
+
+    void probeFillsHeatmapWithEngineScores() {
+        auto* probe = w->probePanel();
+        probe->setSettings(3, 2, 16, "grad_norm");
+        QSignalSpy finished(probe, &ProbePanel::probeFinished);
+        QSignalSpy scores(w->session(), &StudioSession::scoresChanged);
+        probe->run();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QVERIFY(finished[0][0].toBool());
+        QVERIFY(scores.count() >= 3);  // one update per batch, then the final one
+
+        // The same probe run straight through the engine on the same batches.
+        std::vector<Batch> batches;
+        for (int i = 0; i < 3; ++i)
+            batches.push_back({syntheticTokens(w->session()->model().config().vocabSize, 2, 16, 1234, i), {}, {}});
+        const ProbeScores ref = runProbe(w->session()->model(), batches);
+        ScoreHeatmap* map = probe->heatmap();
+        QCOMPARE(map->layers(), ref.numLayers());
+        QCOMPARE(map->modules(), int(ref.modules.size()));
+        for (int l = 0; l < ref.numLayers(); ++l)
+            for (int m = 0; m < int(ref.modules.size()); ++m) {
+                const double expected = ref.scores[size_t(l)][size_t(m)];
+                QVERIFY2(std::abs(map->cellValue(l, m) - expected) <= 1e-6 * std::max(1.0, std::abs(expected)),
+                         qPrintable(QString("cell %1,%2: %3 vs %4").arg(l).arg(m).arg(map->cellValue(l, m)).arg(expected)));
+            }
+        QVERIFY(find<QLabel>("probeStability")->text().contains("3 batches"));
+    }
+
+    void thresholdSliderDrivesThePlan() {
+        auto* policy = find<QComboBox>("planPolicy");
+        policy->setCurrentIndex(policy->findData(int(SelectionPolicy::Threshold)));
+        QSlider* slider = w->planPanel()->slider();
+        const ProbeScores& scores = w->session()->scores();
+        size_t previous = SIZE_MAX;
+        for (int v : {0, 30, 60, 90, 100}) {
+            slider->setValue(v);
+            const AdapterPlan& plan = w->session()->plan();
+            PlanOptions expected = w->planPanel()->options();
+            QCOMPARE(expected.selection.threshold, v / 100.0);
+            const AdapterPlan ref = makePlan(scores, expected);
+            QCOMPARE(plan.cells.size(), ref.cells.size());
+            for (size_t i = 0; i < ref.cells.size(); ++i) {
+                QCOMPARE(plan.cells[i].layer, ref.cells[i].layer);
+                QCOMPARE(plan.cells[i].module, ref.cells[i].module);
+            }
+            QVERIFY(plan.cells.size() <= previous);  // a higher threshold never adds modules
+            previous = plan.cells.size();
+            // What is outlined on both heatmaps is exactly the plan.
+            const auto mask = w->session()->selectionMask();
+            const int outlined = int(std::count(mask.begin(), mask.end(), true));
+            QCOMPARE(w->probePanel()->heatmap()->outlinedCount(), outlined);
+            QCOMPARE(w->planPanel()->heatmap()->outlinedCount(), outlined);
+        }
+        slider->setValue(0);
+        QCOMPARE(w->session()->plan().cells.size(), scores.table.modules.size());  // threshold 0: everything
+        slider->setValue(100);
+        QVERIFY(w->session()->plan().cells.size() < scores.table.modules.size());
+        QVERIFY(!find<QLabel>("planSpeedup")->text().isEmpty());
+    }
+
+    void clickingACellTogglesIt() {
+        ScoreHeatmap* map = w->planPanel()->heatmap();
+        w->planPanel()->replan();
+        map->replot();
+        // Find a cell outside the plan, click it in, click it out again.
+        int layer = -1, module = -1;
+        for (int l = 0; l < map->layers() && layer < 0; ++l)
+            for (int m = 0; m < map->modules(); ++m)
+                if (!map->isOutlined(l, m)) { layer = l; module = m; break; }
+        QVERIFY(layer >= 0);
+        const size_t before = w->session()->plan().cells.size();
+        QTest::mouseClick(map, Qt::LeftButton, {}, map->cellCenter(layer, module));
+        QVERIFY(map->isOutlined(layer, module));
+        QVERIFY(w->session()->plan().cells.size() > before);
+        QTest::mouseClick(map, Qt::LeftButton, {}, map->cellCenter(layer, module));
+        QVERIFY(!map->isOutlined(layer, module));
+        QCOMPARE(w->session()->plan().cells.size(), before);
+    }
+
+    void trainsResponsivelyAndCheckpointsOnStop() {
+        auto* policy = find<QComboBox>("planPolicy");
+        policy->setCurrentIndex(policy->findData(int(SelectionPolicy::TopPct)));
+        w->planPanel()->slider()->setValue(70);
+        QVERIFY(!w->session()->plan().cells.empty());
+        find<QSpinBox>("trainMaxSteps")->setValue(400);  // far more than we let it run
+        find<QSpinBox>("trainBatch")->setValue(2);
+        find<QSpinBox>("trainSeqLen")->setValue(16);
+        find<QSpinBox>("trainEvalEvery")->setValue(5);
+        find<QSpinBox>("trainEvalBatches")->setValue(2);
+        find<QLineEdit>("trainOutputDir")->setText(out.path());
+        find<QDoubleSpinBox>("trainLr")->setValue(1e-3);
+
+        TrainPanel* train = w->trainPanel();
+        QSignalSpy finished(train, &TrainPanel::runFinished);
+        // Measure the GUI thread: a 10 ms timer must keep firing while the worker trains.
+        QElapsedTimer clock;
+        qint64 last = 0, worstGap = 0;
+        QTimer tick;
+        tick.setInterval(10);
+        connect(&tick, &QTimer::timeout, [&] {
+            const qint64 now = clock.elapsed();
+            worstGap = std::max(worstGap, now - last);
+            last = now;
+        });
+        clock.start();
+        tick.start();
+        train->start();
+        QVERIFY(train->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(train->lossPlot()->pointCount(0) >= 12, 40000);
+        QVERIFY(train->lossPlot()->pointCount(1) >= 1);  // an evaluation landed
+        train->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        tick.stop();
+        QVERIFY2(worstGap < 200, qPrintable(QString("GUI event loop stalled for %1 ms").arg(worstGap)));
+        QVERIFY(std::isfinite(train->lossPlot()->lastValue(0)));
+
+        const QString ckpt = train->lastCheckpoint();
+        QVERIFY2(!ckpt.isEmpty(), "stop wrote no checkpoint");
+        QVERIFY(std::filesystem::exists((ckpt + "/state.json").toStdString()));
+        QVERIFY(ckpt.startsWith(out.path()));
+        QCOMPARE(w->session()->runs().size(), 1);
+        QCOMPARE(w->session()->runs().front().outcome, QString("stopped"));
+    }
+
+    void cleanupTestCase() { w.reset(); }
+};
+
+QTEST_MAIN(TstStudioFlow)
+#include "tst_studio_flow.moc"

@@ -1,0 +1,85 @@
+#include "ui/screenshot_tour.h"
+
+#include "ui/main_window.h"
+#include "ui/panels/model_panel.h"
+#include "ui/panels/plan_panel.h"
+#include "ui/panels/probe_panel.h"
+#include "ui/panels/train_panel.h"
+#include "ui/studio_session.h"
+#include "ui/widgets/live_plot.h"
+#include "ui/widgets/update_heatmap.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTimer>
+
+namespace aletheia::ui {
+
+ScreenshotTour::ScreenshotTour(MainWindow* window, QString modelDir, QString outDir, int trainSteps)
+    : QObject(window), w_(window), modelDir_(std::move(modelDir)), outDir_(std::move(outDir)), trainSteps_(trainSteps) {}
+
+void ScreenshotTour::shoot(int stage, const QString& name) {
+    w_->stages()->setCurrentIndex(stage);
+    for (auto* p : w_->trainPanel()->plots()) p->flush();
+    w_->trainPanel()->updateHeatmap()->flush();
+    for (int i = 0; i < 5; ++i) QCoreApplication::processEvents();  // let queued replots paint
+    QDir().mkpath(outDir_);
+    w_->grab().save(QDir(outDir_).filePath(name + ".png"));
+}
+
+void ScreenshotTour::start() {
+    connect(w_->session(), &StudioSession::modelChanged, this, &ScreenshotTour::afterLoad, Qt::SingleShotConnection);
+    w_->modelPanel()->load(modelDir_);
+}
+
+void ScreenshotTour::afterLoad() {
+    QTimer::singleShot(300, this, [this] {
+        shoot(0, "1-model");
+        shoot(1, "2-data");
+        w_->stages()->setCurrentIndex(2);
+        connect(w_->probePanel(), &ProbePanel::probeFinished, this, &ScreenshotTour::afterProbe,
+                Qt::SingleShotConnection);
+        w_->probePanel()->run();
+    });
+}
+
+void ScreenshotTour::afterProbe() {
+    QTimer::singleShot(300, this, [this] {
+        shoot(2, "3-probe");
+        auto* policy = w_->findChild<QComboBox*>("planPolicy");
+        policy->setCurrentIndex(1);  // threshold
+        w_->planPanel()->slider()->setValue(45);
+        if (auto* alloc = w_->findChild<QComboBox*>("planAllocation")) alloc->setCurrentIndex(1);  // attention/MLP
+        QTimer::singleShot(300, this, [this] {
+            shoot(3, "4-plan");
+            w_->findChild<QSpinBox*>("trainMaxSteps")->setValue(trainSteps_);
+            w_->findChild<QLineEdit*>("trainOutputDir")->setText(QDir(outDir_).filePath("../runs-tour"));
+            connect(w_->trainPanel(), &TrainPanel::runFinished, this, &ScreenshotTour::afterTrain,
+                    Qt::SingleShotConnection);
+            w_->stages()->setCurrentIndex(4);
+            w_->trainPanel()->start();
+        });
+    });
+}
+
+void ScreenshotTour::afterTrain() {
+    QTimer::singleShot(300, this, [this] {
+        shoot(4, "5-train");
+        connect(w_->trainPanel(), &TrainPanel::runFinished, this, &ScreenshotTour::afterBaseline,
+                Qt::SingleShotConnection);
+        w_->trainPanel()->startBaseline();
+    });
+}
+
+void ScreenshotTour::afterBaseline() {
+    QTimer::singleShot(300, this, [this] {
+        shoot(5, "6-compare");
+        emit done(true);
+    });
+}
+
+}  // namespace aletheia::ui

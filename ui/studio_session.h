@@ -1,0 +1,72 @@
+#pragma once
+// What the stages share: the loaded model, the probe's scores and the current plan. Panels
+// read it and announce changes through its signals, so data flows one way
+// (Model -> Probe -> Plan -> Train) and no panel knows another.
+#include <QObject>
+#include <QString>
+#include <optional>
+
+#include "core/model/model.h"
+#include "core/plan/adapter_plan.h"
+#include "core/probe/probe_scores.h"
+#include "ui/run_record.h"
+
+namespace aletheia::ui {
+
+class StudioSession : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    const Model& model() const { return model_; }
+    const QString& modelDir() const { return modelDir_; }
+    void setModel(const Model& model, const QString& dir);
+
+    // Train/probe data: a JSONL file; empty until the Data panel picks one.
+    const QString& dataFile() const { return dataFile_; }
+    void setDataFile(const QString& path);
+
+    bool hasScores() const { return scores_.has_value(); }
+    const ProbeScores& scores() const { return *scores_; }
+    void setScores(const ProbeScores& scores, bool final);
+
+    const AdapterPlan& plan() const { return plan_; }
+    void setPlan(const AdapterPlan& plan);
+
+    // Is the real module holding logical column `role` of `layer` adapted by the plan?
+    bool cellInPlan(int layer, const std::string& role) const;
+    // Row-major layers x scores().modules: what the heatmaps outline.
+    std::vector<bool> selectionMask() const;
+
+    // Manual overrides as the planner's include/exclude patterns ("3:q", "5"), so clicks on
+    // the heatmap survive re-planning and are saved in the experiment YAML.
+    const std::vector<std::string>& includes() const { return include_; }
+    const std::vector<std::string>& excludes() const { return exclude_; }
+    void toggleCell(int layer, const std::string& role);
+    void toggleLayer(int layer);
+    void setOverrides(std::vector<std::string> include, std::vector<std::string> exclude);
+
+    // Finished training runs, oldest first (the Compare stage).
+    const QList<RunRecord>& runs() const { return runs_; }
+    void addRun(const RunRecord& run);
+
+signals:
+    void modelChanged();
+    void dataChanged();
+    // `final` is false while the probe is still streaming batches.
+    void scoresChanged(bool final);
+    void planChanged();
+    void overridesChanged();
+    void runsChanged();
+
+private:
+    Model model_;
+    QString modelDir_;
+    QString dataFile_;
+    std::optional<ProbeScores> scores_;
+    AdapterPlan plan_;
+    std::vector<std::string> include_, exclude_;
+    QList<RunRecord> runs_;
+};
+
+}  // namespace aletheia::ui
