@@ -1,34 +1,75 @@
 #include "core/cli/cli.h"
 
-#include <torch/torch.h>
-
-#include <cstring>
 #include <iostream>
 #include <string>
+#include <vector>
+
+#include "core/cli/commands.h"
+#include "core/cli/interrupt.h"
+#include "core/cli/usage_error.h"
+#include "core/common/error.h"
+#include "core/config/did_you_mean.h"
 
 namespace aletheia::cli {
 
 namespace {
-void usage(std::ostream& os) {
-    os << "usage: aletheia <command> [options]\n"
-          "commands:\n"
-          "  version      print versions of aletheia and libtorch, and the default device\n";
+
+void usage(std::ostream& os, const std::vector<CommandSpec>& commands) {
+    os << "usage: aletheia <command> [options]     (aletheia <command> --help for details)\n\ncommands:\n";
+    for (const auto& c : commands) {
+        std::string name = "  " + c.name;
+        name.resize(14, ' ');
+        os << name << c.summary << "\n";
+    }
+    os << "\nexit codes: 0 ok, 1 user error (bad arguments or config), 2 runtime failure\n";
 }
+
+bool asksForHelp(const std::vector<std::string>& args) {
+    for (const auto& a : args) {
+        if (a == "--") return false;
+        if (a == "--help" || a == "-h") return true;
+    }
+    return false;
+}
+
+int runCommand(const CommandSpec& spec, const std::vector<std::string>& args) {
+    if (asksForHelp(args)) {
+        std::cout << helpText(spec);
+        return 0;
+    }
+    installInterruptHandler();
+    return spec.run(parseArgs(spec, args));
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
-        usage(argc < 2 ? std::cerr : std::cout);
+    const auto commands = allCommands();
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
+        std::string(argv[1]) == "help") {
+        usage(argc < 2 ? std::cerr : std::cout, commands);
         return argc < 2 ? 1 : 0;
     }
-    const std::string cmd = argv[1];
-    if (cmd == "version") {
-        std::cout << "aletheia 0.1.0, libtorch " << TORCH_VERSION << ", device "
-                  << (torch::cuda::is_available() ? "cuda" : "cpu") << "\n";
-        return 0;
+    const std::string name = argv[1];
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    for (const auto& c : commands) {
+        if (c.name != name) continue;
+        // User errors (bad arguments, config, input files) are aletheia::Error: exit 1.
+        // Anything else (libtorch, out of memory, a missing engine part) is a runtime failure.
+        try {
+            return runCommand(c, args);
+        } catch (const Error& e) {
+            std::cerr << "aletheia " << name << ": error: " << e.what() << "\n";
+            return 1;
+        } catch (const std::exception& e) {
+            std::cerr << "aletheia " << name << ": failed: " << e.what() << "\n";
+            return 2;
+        }
     }
-    std::cerr << "aletheia: unknown command '" << cmd << "'\n";
-    usage(std::cerr);
+    std::vector<std::string> names;
+    for (const auto& c : commands) names.push_back(c.name);
+    std::cerr << "aletheia: unknown command '" << name << "'" << didYouMean(name, names) << "\n";
+    usage(std::cerr, commands);
     return 1;
 }
 

@@ -14,8 +14,8 @@ void checkPlan(const PlanSection& plan, std::vector<ConfigProblem>& out) {
         out.push_back({"plan.policy", -1, "policy 'ranks' needs a non-empty plan.ranks table"});
     if (plan.policy == "file" && plan.file.empty())
         out.push_back({"plan.policy", -1, "policy 'file' needs plan.file (a plan.yaml from `aletheia plan`)"});
-    if (plan.policy == "budget" && plan.budget <= 0)
-        out.push_back({"plan.budget", -1, "policy 'budget' needs plan.budget > 0 (trainable parameters)"});
+    if (plan.allocation == "budget" && plan.budget <= 0)
+        out.push_back({"plan.budget", -1, "allocation 'budget' needs plan.budget > 0 (trainable parameters)"});
     if (plan.policy == "manual" && plan.include.empty())
         out.push_back({"plan.policy", -1, "policy 'manual' needs plan.include (the modules to adapt)"});
 }
@@ -43,8 +43,6 @@ void checkFilesExist(const ExperimentConfig& cfg, std::vector<ConfigProblem>& ou
 std::vector<ConfigProblem> checkExperiment(const ExperimentConfig& cfg, bool checkFiles) {
     std::vector<ConfigProblem> out;
     checkPlan(cfg.plan, out);
-    if (cfg.lora.lora_target_modules.empty())
-        out.push_back({"lora.lora_target_modules", -1, "must name at least one module type (e.g. q_proj)"});
     if (cfg.train.max_steps > 0 && cfg.train.warmup_steps > cfg.train.max_steps)
         out.push_back({"train.warmup_steps", -1,
                        "must not exceed train.max_steps (" + std::to_string(cfg.train.max_steps) + ")"});

@@ -35,23 +35,29 @@ struct ProbeSection {
 };
 
 struct PlanSection {
-    std::string policy = "top_pct";     // top_pct | threshold | budget | manual | ranks | file
-    double top_pct = 25.0;              // percent of modules kept (top_pct)
-    double threshold = 0.5;             // normalised score in [0,1] (threshold)
-    std::int64_t budget = 0;            // trainable parameters (budget)
-    std::string allocation = "asymmetric";  // uniform | asymmetric | proportional
-    std::vector<std::string> include;   // module names/patterns always adapted
-    std::vector<std::string> exclude;   // module names/patterns never adapted
+    // Selection: top_pct | threshold | uniform | cost_aware | manual (core/plan/selection.h),
+    // or no selection at all: ranks (the table below) | file (a plan.yaml).
+    std::string policy = "top_pct";
+    double top_pct = 50.0;              // top_pct: percent of layers kept, best summed scores first
+    double threshold = 0.5;             // threshold: per-module normalised score in [0,1]
+    double step_budget = 0.6;           // cost_aware: step time allowed, fraction of uniform LoRA's
+    std::string allocation = "uniform"; // ranks: uniform (lora_r) | asymmetric | budget
+    int attention_r = 16;               // asymmetric: rank of attention projections
+    int mlp_r = 64;                     // asymmetric: rank of MLP projections
+    std::int64_t budget = 0;            // budget: trainable parameters (0: uniform r=16 on all)
+    std::vector<std::string> include;   // patterns "LAYERS[:MODULES]" always adapted
+    std::vector<std::string> exclude;   // patterns never adapted
     std::map<std::string, int> ranks;   // explicit module -> rank table (policy: ranks)
     std::string file;                   // a plan.yaml written by `aletheia plan` (policy: file)
 };
 
 struct LoraSection {
     int lora_r = 16;                    // base rank; allocation scales it per module
-    double lora_alpha = 32.0;
+    double lora_alpha = 32.0;           // alpha_rule fixed and rslora: the one alpha
+    std::string alpha_rule = "ratio";   // ratio (alpha = alpha_ratio * r) | fixed
+    double alpha_ratio = 2.0;
     double lora_dropout = 0.05;
-    std::vector<std::string> lora_target_modules = {"q_proj", "k_proj", "v_proj", "o_proj",
-                                                    "gate_proj", "up_proj", "down_proj"};
+    std::vector<std::string> lora_target_modules;  // empty: every projection the plan picks
     std::vector<int> layers_to_transform;  // empty: every layer
     bool use_rslora = false;
 };

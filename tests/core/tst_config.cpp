@@ -155,7 +155,7 @@ output:
         const std::string text = experimentToYaml(ExperimentConfig{});
         for (const auto& f : experimentSchema())
             QVERIFY2(text.find(f.key + ":") != std::string::npos, f.dotted().c_str());
-        QVERIFY(parseExperiment(text, "/x", {{}, false}).lora.lora_target_modules.size() == 7);
+        QCOMPARE(parseExperiment(text, "/x", {{}, false}).plan.mlp_r, 64);
     }
 
     void badInput_data() {
@@ -205,11 +205,11 @@ output:
         QTest::newRow("bad indentation") << "train:\n  max_steps: 3\n warmup_steps: 1\n" << 3 << "YAML syntax error";
         QTest::newRow("ranks policy without table") << "plan:\n  policy: ranks\n" << 2
                                                     << "policy 'ranks' needs a non-empty plan.ranks table";
-        QTest::newRow("budget policy without budget") << "plan:\n  policy: budget\n  budget: 0\n" << 3
-                                                      << "needs plan.budget > 0";
+        QTest::newRow("budget allocation without budget") << "plan:\n  allocation: budget\n  budget: 0\n" << 3
+                                                          << "needs plan.budget > 0";
         QTest::newRow("warmup past the end") << "train:\n  max_steps: 5\n  warmup_steps: 10\n" << 3
                                              << "must not exceed train.max_steps (5)";
-        QTest::newRow("no target modules") << "lora:\n  lora_target_modules: []\n" << 2 << "at least one module";
+        QTest::newRow("unknown policy") << "plan:\n  policy: top_pc\n" << 2 << "(did you mean 'top_pct'?)";
     }
     void badInput() {
         QFETCH(QString, yaml);

@@ -1,0 +1,81 @@
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include <torch/torch.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/experiment_args.h"
+#include "core/cli/experiment_session.h"
+#include "core/common/error.h"
+#include "core/lora/apply_plan.h"
+#include "core/lora/merge.h"
+#include "core/lora/peft_export.h"
+#include "core/plan/plan_io.h"
+#include "core/train/checkpoint.h"
+
+namespace aletheia::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Puts the adapters of the run's newest checkpoint on `model`; returns the plan they follow.
+AdapterPlan loadTrainedAdapters(Model& model, const ExperimentConfig& cfg, const std::string& dir) {
+    const std::string planPath = (fs::path(dir) / "plan.yaml").string();
+    const std::string ckpt = latestCheckpoint((fs::path(dir) / "checkpoints").string());
+    if (!fs::exists(planPath) || ckpt.empty())
+        throw Error("no trained adapter in " + dir + " (run `aletheia train --config ...` first)", {"", "output.dir", -1});
+    const AdapterPlan plan = loadPlan(planPath);
+    applyPlan(model, plan, uint64_t(cfg.train.seed));
+    const CheckpointState state = readCheckpoint(ckpt);
+    torch::NoGradGuard noGrad;
+    for (auto& p : adapterParameters(model)) {
+        auto it = std::find_if(state.params.begin(), state.params.end(),
+                               [&](const auto& named) { return named.first == p.name || named.first == "param." + p.name; });
+        if (it == state.params.end()) failIn(ckpt, "checkpoint lacks adapter tensor", p.name);
+        p.tensor.copy_(it->second);
+    }
+    std::cerr << "export: adapters from " << ckpt << "\n";
+    return plan;
+}
+
+}  // namespace
+
+CommandSpec exportCommand() {
+    CommandSpec c;
+    c.name = "export";
+    c.summary = "export the trained adapter (PEFT) or the merged model";
+    c.usage = "aletheia export --config exp.yaml [--set KEY=VALUE ...]";
+    c.description =
+        "Takes the newest checkpoint of the run directory and writes, per output.export_formats:\n"
+        "  peft    adapter/ (adapter_model.safetensors + adapter_config.json), loadable with PeftModel\n"
+        "  merged  merged/ (config.json + model.safetensors with the adapter merged into the weights)";
+    c.options = experimentOptions();
+    c.run = [](const ParsedArgs& a) {
+        const ExperimentConfig cfg = experimentFromArgs(a, "export");
+        const std::string dir = cfg.output.dir;
+        Model model = loadExperimentModel(cfg);
+        const AdapterPlan plan = loadTrainedAdapters(model, cfg, dir);
+        const auto& formats = cfg.output.export_formats;
+        if (std::find(formats.begin(), formats.end(), "peft") != formats.end()) {
+            const std::string out = (fs::path(dir) / "adapter").string();
+            exportPeft(model, plan, out, fs::path(cfg.model.path).filename().string());
+            std::cout << out << "\n";
+        }
+        // Merging changes the weights: it goes last.
+        if (std::find(formats.begin(), formats.end(), "merged") != formats.end()) {
+            const std::string out = (fs::path(dir) / "merged").string();
+            saveMerged(model, out);
+            // A merged checkpoint is only usable with its tokenizer next to it.
+            for (const char* f : {"tokenizer.json", "tokenizer.json.gz", "tokenizer_config.json"})
+                if (fs::exists(fs::path(cfg.model.path) / f))
+                    fs::copy_file(fs::path(cfg.model.path) / f, fs::path(out) / f, fs::copy_options::overwrite_existing);
+            std::cout << out << "\n";
+        }
+        return 0;
+    };
+    return c;
+}
+
+}  // namespace aletheia::cli

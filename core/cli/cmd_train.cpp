@@ -1,0 +1,136 @@
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cli/commands.h"
+#include "core/cli/experiment_args.h"
+#include "core/cli/experiment_session.h"
+#include "core/cli/interrupt.h"
+#include "core/cli/plan_run.h"
+#include "core/cli/progress_printer.h"
+#include "core/cli/train_plots.h"
+#include "core/common/error.h"
+#include "core/plan/plan_io.h"
+#include "core/plan/plan_table.h"
+#include "core/train/example_batch_source.h"
+#include "core/train/trainer.h"
+
+namespace aletheia::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+TrainOptions trainOptions(const ExperimentConfig& cfg, const std::string& dir) {
+    const TrainSection& t = cfg.train;
+    TrainOptions o;
+    o.lr = t.learning_rate;
+    o.weight_decay = t.weight_decay;
+    o.schedule = t.lr_scheduler;
+    o.warmup_steps = t.warmup_steps;
+    o.max_steps = t.max_steps;
+    o.epochs = t.num_epochs;
+    o.max_seq_len = cfg.data.sequence_len;
+    o.grad_accum = t.gradient_accumulation_steps;
+    o.max_grad_norm = t.max_grad_norm;
+    o.eval_every = t.eval_steps;
+    o.eval_batches = t.eval_batches;
+    o.checkpoint_every = t.save_steps;
+    o.keep_last = t.save_total_limit;
+    o.seed = uint64_t(t.seed);
+    o.precision = t.precision;
+    o.activation_checkpointing = t.gradient_checkpointing;
+    o.output_dir = dir;
+    return o;
+}
+
+// The plan.yaml `aletheia plan` left in the run directory, else the plan computed now.
+AdapterPlan planForTraining(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,
+                            const std::string& dir) {
+    const std::string path = (fs::path(dir) / "plan.yaml").string();
+    if (fs::exists(path)) {
+        std::cerr << "plan: using " << path << "\n";
+        AdapterPlan plan = loadPlan(path);
+        validatePlan(plan, table);
+        return plan;
+    }
+    AdapterPlan plan = planExperiment(cfg, model, table, [&]() -> ProbeScores {
+        throw Error("this plan policy needs probe scores: run `aletheia plan --config ...` first", {"", "plan.policy", -1});
+    });
+    savePlan(plan, path);
+    return plan;
+}
+
+}  // namespace
+
+CommandSpec trainCommand() {
+    CommandSpec c;
+    c.name = "train";
+    c.summary = "train LoRA on the planned modules (Ctrl-C stops with a checkpoint)";
+    c.usage = "aletheia train --config exp.yaml [--set KEY=VALUE ...] [--resume]";
+    c.description =
+        "Uses the run directory's plan.yaml (from `aletheia plan`; policies uniform, manual, ranks and file\n"
+        "need none). Writes metrics.jsonl (one JSON object per step: type, step, loss, lr, grad_norm,\n"
+        "tokens_per_s, and per evaluation: type eval, step, loss, perplexity), checkpoints/ and loss.png.\n"
+        "Ctrl-C finishes the current step and writes a checkpoint; --resume continues from the latest.";
+    c.options = experimentOptions();
+    c.options.push_back({"resume", "", "continue from the latest checkpoint in the run directory"});
+    c.run = [](const ParsedArgs& a) {
+        const ExperimentConfig cfg = experimentFromArgs(a, "train");
+        const std::string dir = prepareRunDir(cfg);
+        Model model = loadExperimentModel(cfg);
+        const ModuleTable table = modulesOf(model);
+        const AdapterPlan plan = planForTraining(cfg, model, table, dir);
+        const Tokenizer tok = loadExperimentTokenizer(cfg);
+        const text::Dataset data = loadExperimentData(cfg, tok);
+        if (data.train.empty()) failIn(cfg.data.train, "no usable training examples", "data.train");
+        using Examples = std::vector<text::Example>;
+        ExampleBatchSource trainData(std::make_shared<const Examples>(data.train), cfg.train.micro_batch_size,
+                                     paddingId(tok), uint64_t(cfg.data.seed), true);
+        std::unique_ptr<ExampleBatchSource> valData;
+        if (!data.validation.empty())
+            valData = std::make_unique<ExampleBatchSource>(std::make_shared<const Examples>(data.validation),
+                                                           cfg.train.micro_batch_size, paddingId(tok), 0, false);
+
+        std::ofstream metrics(fs::path(dir) / "metrics.jsonl", a.has("resume") ? std::ios::app : std::ios::trunc);
+        TrainCurves curves;
+        ProgressPrinter progress("train");
+        TrainObserver obs;
+        obs.onStep = [&](const StepEvent& e) {
+            char detail[160];
+            std::snprintf(detail, sizeof detail, "loss %.4f  lr %.2e  %.0f tok/s", e.loss, e.lr, e.tokens_per_s);
+            progress.update(long(e.step), long(e.total_steps), detail);
+            metrics << nlohmann::json{{"type", "train"}, {"step", e.step}, {"epoch", e.epoch}, {"loss", e.loss},
+                                      {"lr", e.lr}, {"grad_norm", e.grad_norm}, {"tokens_per_s", e.tokens_per_s},
+                                      {"step_time_s", e.step_time_s}, {"peak_memory_bytes", e.peak_memory_bytes}}
+                           .dump()
+                    << "\n" << std::flush;
+            curves.addStep(e.step, e.loss);
+        };
+        obs.onEval = [&](const EvalEvent& e) {
+            metrics << nlohmann::json{{"type", "eval"}, {"step", e.step}, {"loss", e.loss}, {"perplexity", e.perplexity},
+                                      {"tokens", e.tokens}}
+                           .dump()
+                    << "\n" << std::flush;
+            curves.addEval(e.step, e.loss);
+            std::cerr << "\neval step " << e.step << ": loss " << e.loss << ", perplexity " << e.perplexity << "\n";
+        };
+        obs.onLog = [](const std::string& m) { std::cerr << "\n" << m << "\n"; };
+        const TrainResult r = train(model, plan, trainData, valData.get(),
+                                    trainOptions(cfg, dir), obs, &interruptToken(), a.has("resume") ? "latest" : "");
+        progress.finish();
+        if (cfg.output.plots) curves.savePng((fs::path(dir) / "loss.png").string(), cfg.name);
+        std::cerr << "train: " << r.message << " (" << r.steps << " steps";
+        if (!r.last_checkpoint.empty()) std::cerr << ", checkpoint " << r.last_checkpoint;
+        std::cerr << ")\n";
+        const bool ok = r.outcome == TrainOutcome::Completed || r.outcome == TrainOutcome::Stopped;
+        return ok ? 0 : 2;
+    };
+    return c;
+}
+
+}  // namespace aletheia::cli

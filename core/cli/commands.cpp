@@ -1,0 +1,11 @@
+#include "core/cli/commands.h"
+
+namespace aletheia::cli {
+
+std::vector<CommandSpec> allCommands() {
+    return {probeCommand(), planCommand(),    trainCommand(),   evalCommand(),    exportCommand(),
+            benchCommand(), demoCommand(),    inspectCommand(), tokenizeCommand(), forwardCommand(),
+            versionCommand()};
+}
+
+}  // namespace aletheia::cli

@@ -1,0 +1,53 @@
+#include "core/cli/experiment_session.h"
+
+#include <iostream>
+
+#include "core/cli/engine_options.h"
+#include "core/cli/interrupt.h"
+#include "core/cli/progress_printer.h"
+
+namespace aletheia::cli {
+
+Model loadExperimentModel(const ExperimentConfig& cfg) {
+    LoadOptions options;
+    options.dtype = parseDtype(cfg.model.dtype);
+    options.device = parseDevice(cfg.model.device);
+    ProgressPrinter progress("load model");
+    options.progress = progress.callback();
+    options.stop = &interruptToken();
+    Model model = Model::load(cfg.model.path, options);
+    progress.finish();
+    return model;
+}
+
+Tokenizer loadExperimentTokenizer(const ExperimentConfig& cfg) { return Tokenizer::fromDirectory(cfg.model.path); }
+
+text::Dataset loadExperimentData(const ExperimentConfig& cfg, const Tokenizer& tok) {
+    text::DatasetOptions o;
+    o.shape = text::datasetShapeFromName(cfg.data.format);
+    if (cfg.data.chat_template != "auto") o.chatFormat = cfg.data.chat_template;
+    o.trainOnPrompt = cfg.data.train_on_inputs;
+    o.maxSeqLen = cfg.data.sequence_len;
+    o.pack = cfg.data.sample_packing;
+    o.seed = static_cast<uint64_t>(cfg.data.seed);
+    o.validationFraction = cfg.data.validation.empty() ? cfg.data.val_set_size : 0.0;
+    ProgressPrinter progress("read data");
+    text::Dataset d = loadJsonlDataset(cfg.data.train, tok, o, progress.callback(), &interruptToken());
+    progress.finish();
+    if (!cfg.data.validation.empty()) {
+        o.validationFraction = 0.0;
+        d.validation = loadJsonlDataset(cfg.data.validation, tok, o, {}, &interruptToken()).train;
+    }
+    for (const auto& bad : d.skipped) std::cerr << "warning: skipped " << bad.message() << "\n";
+    std::cerr << "data: " << d.train.size() << " training and " << d.validation.size() << " validation examples, "
+              << d.tokens << " tokens (" << text::datasetShapeName(d.shape) << ")\n";
+    return d;
+}
+
+int32_t paddingId(const Tokenizer& tok) {
+    if (auto p = tok.padId()) return *p;
+    if (auto e = tok.eosId()) return *e;
+    return 0;
+}
+
+}  // namespace aletheia::cli

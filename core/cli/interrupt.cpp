@@ -1,0 +1,32 @@
+#include "core/cli/interrupt.h"
+
+#include <unistd.h>
+
+#include <csignal>
+
+namespace aletheia::cli {
+
+namespace {
+StopToken token;
+volatile std::sig_atomic_t interrupts = 0;
+
+// Only async-signal-safe calls here: an atomic store, write(2), _exit(2).
+void onInterrupt(int) {
+    if (++interrupts > 1) _exit(130);
+    token.stop.store(true);
+    static const char note[] = "\naletheia: stopping after the current step (Ctrl-C again to quit now)\n";
+    [[maybe_unused]] auto n = write(STDERR_FILENO, note, sizeof note - 1);
+}
+}  // namespace
+
+StopToken& interruptToken() { return token; }
+
+void installInterruptHandler() {
+    struct sigaction sa {};
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+}  // namespace aletheia::cli

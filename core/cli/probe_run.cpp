@@ -1,0 +1,62 @@
+#include "core/cli/probe_run.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "core/cli/interrupt.h"
+#include "core/cli/progress_printer.h"
+#include "core/common/error.h"
+#include "core/io/json_file.h"
+#include "core/plot/charts.h"
+#include "core/probe/probe.h"
+#include "core/probe/probe_json.h"
+#include "core/text/batching.h"
+
+namespace aletheia::cli {
+
+ProbeScores probeExperiment(const ExperimentConfig& cfg, const Model& model, const text::Dataset& data,
+                            int32_t padId) {
+    if (data.train.empty()) failIn(cfg.data.train, "no training examples to probe with", "data.train");
+    // The first `batches` groups of epoch 0: the same examples every time for one seed.
+    const auto groups = text::epochBatches(data.train.size(), size_t(cfg.probe.micro_batch_size),
+                                           uint64_t(cfg.data.seed), 0);
+    std::vector<Batch> batches;
+    for (size_t i = 0; i < groups.size() && int(i) < cfg.probe.batches; ++i) {
+        text::Batch b = text::makeBatch(data.train, groups[i], padId);
+        const int64_t T = b.inputIds.size(1);
+        const int64_t keep = cfg.probe.sequence_len > 0 ? std::min<int64_t>(T, cfg.probe.sequence_len) : T;
+        batches.push_back({b.inputIds.narrow(1, 0, keep).to(model.device()), b.labels.narrow(1, 0, keep).to(model.device()),
+                           b.attentionMask.narrow(1, 0, keep).to(model.device())});
+    }
+    ProbeOptions o;
+    o.rule = ruleFromName(cfg.probe.score);
+    ProgressPrinter progress("probe");
+    ProbeScores s = runProbe(model, batches, o,
+                             [&](const ProbeScores&, int done, int total) { progress.update(done, total); },
+                             &interruptToken());
+    progress.finish();
+    return s;
+}
+
+std::string probeJsonText(const ProbeScores& s) { return probeScoresToJson(s).dump(); }
+
+void writeProbeOutputs(const ProbeScores& s, const std::string& dir, bool plots) {
+    writeJsonFile((std::filesystem::path(dir) / "probe_scores.json").string(), probeScoresToJson(s));
+    // CSV: one row per (layer, logical module), long format, easy to load anywhere.
+    writeFileAtomically((std::filesystem::path(dir) / "probe_scores.csv").string(), [&](std::ostream& out) {
+        out << "layer,module,score\n";
+        for (size_t l = 0; l < s.scores.size(); ++l)
+            for (size_t m = 0; m < s.scores[l].size() && m < s.modules.size(); ++m)
+                out << l << "," << s.modules[m] << "," << s.scores[l][m] << "\n";
+    });
+    if (!plots) return;
+    std::vector<std::string> rows;
+    for (size_t l = 0; l < s.scores.size(); ++l) rows.push_back(std::to_string(l));
+    renderHeatmap("probe " + ruleName(s.rule) + " (layers x modules)", s.scores, rows, s.modules)
+        .savePng((std::filesystem::path(dir) / "probe_heatmap.png").string());
+}
+
+}  // namespace aletheia::cli

@@ -1,0 +1,19 @@
+#pragma once
+// The probe step of an experiment: batches from the dataset, runProbe with a progress bar,
+// and the run-directory outputs (probe_scores.json / .csv, probe_heatmap.png).
+#include <string>
+
+#include "core/config/experiment.h"
+#include "core/model/model.h"
+#include "core/probe/probe_scores.h"
+#include "core/text/dataset.h"
+
+namespace aletheia::cli {
+
+ProbeScores probeExperiment(const ExperimentConfig& cfg, const Model& model, const text::Dataset& data,
+                            int32_t padId);
+// The --json form / probe_scores.json (see probeScoresToJson).
+std::string probeJsonText(const ProbeScores& s);
+void writeProbeOutputs(const ProbeScores& s, const std::string& dir, bool plots);
+
+}  // namespace aletheia::cli
