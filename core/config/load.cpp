@@ -114,7 +114,8 @@ public:
 
         ExperimentConfig cfg;
         for (const auto& [key, e] : entries_) {
-            if (auto p = e.field->read(cfg, e.value, e.baseDir); !p.empty()) add(key, e.line, p);
+            if (auto p = e.field->read(cfg, e.value, e.baseDir); !p.empty())
+                add(key, e.line, e.line < 0 ? p + " (from --set)" : p);
         }
         // Defaults that are paths (output.dir) resolve against the file's folder too: re-read
         // every unset key's default through the same reader.

@@ -314,6 +314,8 @@ output:
         QCOMPARE(int(ps.size()), 1);
         QCOMPARE(ps[0].line, -1L);
         QVERIFY(QString::fromStdString(ps[0].message).contains(fragment));
+        if (QTest::currentDataTag() == QString("bad value"))
+            QVERIFY(QString::fromStdString(ps[0].message).endsWith("(from --set)"));
     }
 
     void applyOverrideSetsValues() {
