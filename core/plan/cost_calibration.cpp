@@ -26,9 +26,9 @@ double medianSeconds(const std::function<void()>& fn, int repeats) {
 double timeProxyStep(const Model& model, const AdapterPlan& plan, const Batch& batch, int repeats) {
     const int depth = plan.lowestLayer();
     const auto dev = model.device();
-    const auto ids = batch.inputIds.to(dev);
+    const auto ids = batch.input_ids.to(dev);
     const auto labels = batch.labels.defined() ? batch.labels.to(dev) : ids;
-    const auto mask = batch.attentionMask.defined() ? batch.attentionMask.to(dev) : torch::Tensor();
+    const auto mask = batch.attention_mask.defined() ? batch.attention_mask.to(dev) : torch::Tensor();
     return medianSeconds(
         [&] {
             torch::AutoGradMode grad(true);

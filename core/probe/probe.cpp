@@ -61,9 +61,9 @@ Layout layoutOf(const Model& model) {
 
 torch::Tensor lossOf(const Model& model, const Batch& b) {
     const auto dev = model.device();
-    const auto ids = b.inputIds.to(dev);
+    const auto ids = b.input_ids.to(dev);
     const auto labels = b.labels.defined() ? b.labels.to(dev) : ids;
-    const auto mask = b.attentionMask.defined() ? b.attentionMask.to(dev) : torch::Tensor();
+    const auto mask = b.attention_mask.defined() ? b.attention_mask.to(dev) : torch::Tensor();
     auto loss = model.forward(ids, mask, labels).loss;
     if (!loss.defined() || !loss.requires_grad()) fail("gradient probe: the model's loss does not depend on the probed weights");
     return loss;

@@ -13,17 +13,12 @@
 
 #include <torch/types.h>
 
+#include "core/common/batch.h"
 #include "core/common/progress.h"
 #include "core/model/model.h"
 #include "core/probe/probe_scores.h"
 
 namespace aletheia {
-
-struct Batch {
-    torch::Tensor inputIds;       // [B, T] int64
-    torch::Tensor labels;         // [B, T] int64, -100 = ignored; undefined: labels = inputIds
-    torch::Tensor attentionMask;  // [B, T] 1 = token, 0 = padding; undefined: all tokens
-};
 
 struct ProbeOptions {
     ScoringRule rule = ScoringRule::GradNorm;

@@ -7,14 +7,9 @@
 
 #include <torch/torch.h>
 
-namespace aletheia {
+#include "core/common/batch.h"
 
-struct Batch {
-    torch::Tensor input_ids;       // [B, T] int64
-    torch::Tensor labels;          // [B, T] int64, -100 where no loss is taken (unshifted: the
-                                   //   model shifts, as HF does)
-    torch::Tensor attention_mask;  // [B, T] int64/bool, 1 for real tokens; may be undefined
-};
+namespace aletheia {
 
 class BatchSource {
 public:

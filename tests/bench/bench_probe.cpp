@@ -75,7 +75,7 @@ void fullFineTuneSteps(const Model& model, const std::vector<Batch>& batches) {
         AdamW opt(named, AdamWOptions{});
 #endif
         for (const auto& b : batches) {
-            model.forward(b.inputIds, b.attentionMask, b.inputIds).loss.backward();
+            model.forward(b.input_ids, b.attention_mask, b.input_ids).loss.backward();
 #if BENCH_HAVE_LORA
             opt.step(1e-5);
 #endif
@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
         AdamW opt(named, AdamWOptions{});
         const double t = medianSeconds(
             [&] {
-                model.forward(step.inputIds, {}, step.inputIds).loss.backward();
+                model.forward(step.input_ids, {}, step.input_ids).loss.backward();
                 opt.step(1e-4);
                 opt.zeroGrad();
             },

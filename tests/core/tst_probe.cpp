@@ -30,10 +30,10 @@ std::vector<Batch> randomBatches(const Model& m, int count, int64_t B, int64_t T
     std::vector<Batch> out;
     for (int i = 0; i < count; ++i) {
         Batch b;
-        b.inputIds = torch::randint(0, m.config().vocabSize, {B, T}, torch::kLong);
-        b.attentionMask = torch::ones({B, T}, torch::kLong);
-        if (B > 1) b.attentionMask[1].narrow(0, T - 3, 3).fill_(0);
-        b.labels = b.inputIds.masked_fill(b.attentionMask.eq(0), -100);
+        b.input_ids = torch::randint(0, m.config().vocabSize, {B, T}, torch::kLong);
+        b.attention_mask = torch::ones({B, T}, torch::kLong);
+        if (B > 1) b.attention_mask[1].narrow(0, T - 3, 3).fill_(0);
+        b.labels = b.input_ids.masked_fill(b.attention_mask.eq(0), -100);
         out.push_back(b);
     }
     return out;
@@ -46,7 +46,7 @@ std::map<std::string, double> fullGradientNorms(const Model& m, const Batch& b) 
     std::map<std::string, double> out;
     {
         torch::AutoGradMode grad(true);
-        m.forward(b.inputIds, b.attentionMask, b.inputIds).loss.backward();
+        m.forward(b.input_ids, b.attention_mask, b.input_ids).loss.backward();
     }
     for (Linear* l : linears) {
         out[l->name + ".weight"] = l->weight.grad().to(torch::kDouble).norm().item<double>();
