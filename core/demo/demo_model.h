@@ -16,10 +16,10 @@ namespace aletheia::demo {
 struct DemoOptions {
     std::string cacheDir;            // empty: defaultDemoCacheDir()
     uint64_t seed = 1234;
-    int64_t pretrainSteps = 1200;
-    int64_t batchSize = 32;
-    int64_t layers = 8;
-    int64_t hidden = 128;
+    int64_t pretrainSteps = 500;
+    int64_t batchSize = 16;
+    int64_t layers = 6;
+    int64_t hidden = 96;
     bool rebuild = false;            // rebuild even if a complete cached model exists
 };
 
