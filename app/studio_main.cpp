@@ -1,5 +1,8 @@
 // `aletheia-studio`: creates the application and the main window; everything else is in ui/.
 //   aletheia-studio [--demo] [--model DIR] [--experiment FILE.yaml] [--screenshot-dir DIR]
+// torch first: Qt's `slots` macro breaks torch headers parsed after it.
+#include <ATen/Parallel.h>
+
 #include "ui/main_window.h"
 #include "ui/panels/model_panel.h"
 #include "ui/screenshot_tour.h"
@@ -7,7 +10,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <thread>
-#include <torch/torch.h>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -29,7 +31,7 @@ int main(int argc, char** argv) {
 
     // Leave one core to the GUI thread so it stays responsive while a worker computes.
     const int cores = int(std::thread::hardware_concurrency());
-    if (cores > 1) torch::set_num_threads(cores - 1);
+    if (cores > 1) at::set_num_threads(cores - 1);
 
     aletheia::ui::MainWindow window;
     window.show();

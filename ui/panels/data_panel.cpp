@@ -84,7 +84,7 @@ DataPanel::DataPanel(StudioSession* session, QWidget* parent) : QWidget(parent),
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(pick);
     layout->addWidget(info);
-    layout->addWidget(new QLabel("Preview — <span style='background:#8884'>prompt (masked)</span> · "
+    layout->addWidget(new QLabel("Preview — <span style='background:rgba(128,128,128,0.3)'>prompt (masked)</span> · "
                                  "<span style='background:#2a7; color:white'>&nbsp;response (loss)&nbsp;</span>"));
     layout->addWidget(preview_, 1);
     clear();
@@ -125,7 +125,7 @@ void DataPanel::openFile(const QString& path) {
             format = fmt;
             if (good < 5) {
                 const Example e = exampleOf(j, fmt);
-                html += QString("<p style='margin:6px 0'><span style='background:#8884'>%1</span>"
+                html += QString("<p style='margin:6px 0'><span style='background:rgba(128,128,128,0.3)'>%1</span>"
                                 "<span style='background:#2a7; color:white'>%2</span></p><hr/>")
                             .arg(e.prompt.toHtmlEscaped().replace("\n", "<br/>"),
                                  e.response.toHtmlEscaped().replace("\n", "<br/>"));
