@@ -11,6 +11,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QSlider>
 #include <QSpinBox>
@@ -57,6 +58,7 @@ void ScreenshotTour::afterProbe() {
         QTimer::singleShot(300, this, [this] {
             shoot(3, "4-plan");
             w_->findChild<QSpinBox*>("trainMaxSteps")->setValue(trainSteps_);
+            w_->findChild<QDoubleSpinBox*>("trainLr")->setValue(3e-3);  // tiny models need a brisk rate to show a curve
             w_->findChild<QLineEdit*>("trainOutputDir")->setText(QDir(outDir_).filePath("../runs-tour"));
             connect(w_->trainPanel(), &TrainPanel::runFinished, this, &ScreenshotTour::afterTrain,
                     Qt::SingleShotConnection);

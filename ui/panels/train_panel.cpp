@@ -191,6 +191,9 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent) : QWidget(parent
     log_->setToolTip("What the trainer reports: checkpoints, evaluations, warnings");
     grid->addWidget(log_, 2, 1);
     for (int r = 0; r < 3; ++r) grid->setRowStretch(r, 1);
+    grid->setColumnStretch(0, 1);  // plots share the width evenly
+    grid->setColumnStretch(1, 1);
+    for (QWidget* p : std::initializer_list<QWidget*>{loss_, speed_, memory_, lrPlot_, updates_, log_}) p->setMinimumSize(260, 160);
     auto* plots = new QWidget;
     plots->setLayout(grid);
 

@@ -26,6 +26,11 @@ UpdateHeatmap::UpdateHeatmap(QWidget* parent) : QCustomPlot(parent) {
     xAxis->setLabel("step");
     yAxis->setLabel("layer");
     yAxis->setRangeReversed(true);
+    auto layerTicks = QSharedPointer<QCPAxisTickerFixed>::create();
+    layerTicks->setTickStep(1);  // layers are whole numbers
+    layerTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    yAxis->setTicker(layerTicks);
+    yAxis->setSubTicks(false);
     plotLayout()->insertRow(0);
     plotLayout()->addElement(0, 0, new QCPTextElement(this, "Adapter update per layer",
                                                       QFont(font().family(), font().pointSize(), QFont::Bold)));
