@@ -1,5 +1,7 @@
 #include "ui/experiment_mapping.h"
 
+#include "core/config/train_options_for.h"
+
 namespace aletheia::ui {
 
 PlanOptions planOptionsFrom(const ExperimentConfig& cfg) {
@@ -13,7 +15,7 @@ PlanOptions planOptionsFrom(const ExperimentConfig& cfg) {
     o.selection.include = p.include;
     o.selection.exclude = p.exclude;
     o.ranks.rank = cfg.lora.lora_r;
-    if (p.policy == "budget" || p.allocation == "proportional") {
+    if (p.allocation == "budget") {
         o.ranks.policy = RankPolicy::Budget;
         o.ranks.budget = p.budget;
     } else if (p.allocation == "asymmetric") {
@@ -42,7 +44,7 @@ void storePlanOptions(const PlanOptions& o, ExperimentConfig& cfg) {
     p.include = o.selection.include;
     p.exclude = o.selection.exclude;
     switch (o.ranks.policy) {
-    case RankPolicy::Budget: p.allocation = "proportional"; p.budget = o.ranks.budget; break;
+    case RankPolicy::Budget: p.allocation = "budget"; p.budget = o.ranks.budget; break;
     case RankPolicy::Asymmetric: p.allocation = "asymmetric"; cfg.lora.lora_r = o.ranks.attentionRank; break;
     default: p.allocation = "uniform"; cfg.lora.lora_r = o.ranks.rank;
     }
@@ -51,29 +53,7 @@ void storePlanOptions(const PlanOptions& o, ExperimentConfig& cfg) {
     cfg.lora.lora_dropout = o.dropout;
 }
 
-TrainOptions trainOptionsFrom(const ExperimentConfig& cfg) {
-    const auto& t = cfg.train;
-    TrainOptions o;
-    o.lr = t.learning_rate;
-    o.schedule = t.lr_scheduler;
-    o.warmup_steps = t.warmup_steps;
-    o.max_steps = t.max_steps;
-    o.epochs = t.num_epochs;
-    o.micro_batch = t.micro_batch_size;
-    o.grad_accum = t.gradient_accumulation_steps;
-    o.max_grad_norm = t.max_grad_norm;
-    o.weight_decay = t.weight_decay;
-    o.eval_every = t.eval_steps;
-    o.eval_batches = t.eval_batches;
-    o.checkpoint_every = t.save_steps;
-    o.keep_last = t.save_total_limit;
-    o.precision = t.precision;
-    o.activation_checkpointing = t.gradient_checkpointing;
-    o.seed = uint64_t(t.seed);
-    o.max_seq_len = cfg.data.sequence_len;
-    o.output_dir = cfg.output.dir;
-    return o;
-}
+TrainOptions trainOptionsFrom(const ExperimentConfig& cfg) { return trainOptionsFor(cfg, cfg.output.dir); }
 
 void storeTrainOptions(const TrainOptions& o, ExperimentConfig& cfg) {
     auto& t = cfg.train;

@@ -17,6 +17,7 @@
 #include "core/plan/plan_io.h"
 #include "core/plan/plan_table.h"
 #include "core/train/example_batch_source.h"
+#include "core/config/train_options_for.h"
 #include "core/train/trainer.h"
 
 namespace aletheia::cli {
@@ -24,29 +25,6 @@ namespace aletheia::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-TrainOptions trainOptions(const ExperimentConfig& cfg, const std::string& dir) {
-    const TrainSection& t = cfg.train;
-    TrainOptions o;
-    o.lr = t.learning_rate;
-    o.weight_decay = t.weight_decay;
-    o.schedule = t.lr_scheduler;
-    o.warmup_steps = t.warmup_steps;
-    o.max_steps = t.max_steps;
-    o.epochs = t.num_epochs;
-    o.max_seq_len = cfg.data.sequence_len;
-    o.grad_accum = t.gradient_accumulation_steps;
-    o.max_grad_norm = t.max_grad_norm;
-    o.eval_every = t.eval_steps;
-    o.eval_batches = t.eval_batches;
-    o.checkpoint_every = t.save_steps;
-    o.keep_last = t.save_total_limit;
-    o.seed = uint64_t(t.seed);
-    o.precision = t.precision;
-    o.activation_checkpointing = t.gradient_checkpointing;
-    o.output_dir = dir;
-    return o;
-}
 
 // The plan.yaml `aletheia plan` left in the run directory, else the plan computed now.
 AdapterPlan planForTraining(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,
@@ -121,7 +99,7 @@ CommandSpec trainCommand() {
         };
         obs.onLog = [](const std::string& m) { std::cerr << "\n" << m << "\n"; };
         const TrainResult r = train(model, plan, trainData, valData.get(),
-                                    trainOptions(cfg, dir), obs, &interruptToken(), a.has("resume") ? "latest" : "");
+                                    trainOptionsFor(cfg, dir), obs, &interruptToken(), a.has("resume") ? "latest" : "");
         progress.finish();
         if (cfg.output.plots) curves.savePng((fs::path(dir) / "loss.png").string(), cfg.name);
         std::cerr << "train: " << r.message << " (" << r.steps << " steps";
