@@ -43,11 +43,13 @@ CommandSpec demoCommand() {
                   << "forgetting set:  " << files.generalData << "\n"
                   << "experiment:      " << files.experiment << "\n";
         if (a.has("build-only")) return 0;
-        // The fine-tune is exactly `aletheia train --config demo.yaml`.
-        ParsedArgs trainArgs;
-        trainArgs.values["config"] = {files.experiment};
-        if (a.has("set")) trainArgs.values["set"] = a.all("set");
-        return trainCommand().run(trainArgs);
+        // The fine-tune is exactly `aletheia probe|plan|train --config demo.yaml`, in that order.
+        ParsedArgs stepArgs;
+        stepArgs.values["config"] = {files.experiment};
+        if (a.has("set")) stepArgs.values["set"] = a.all("set");
+        for (const auto& step : {probeCommand(), planCommand(), trainCommand()})
+            if (int rc = step.run(stepArgs); rc != 0) return rc;
+        return 0;
     };
     return c;
 }
