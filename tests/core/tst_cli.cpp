@@ -16,34 +16,9 @@
 
 #include "core/cli/progress_printer.h"
 #include "core/io/safetensors_reader.h"
+#include "cli_test_support.h"
 
-namespace {
-
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result runAletheia(const QStringList& args, const QByteArray& stdinData = {}, const QString& cwd = {}) {
-    QProcess p;
-    if (!cwd.isEmpty()) p.setWorkingDirectory(cwd);
-    p.start(QStringLiteral(ALETHEIA_BUILD_DIR "/app/aletheia"), args);
-    if (!p.waitForStarted()) return {-1, {}, "could not start " ALETHEIA_BUILD_DIR "/app/aletheia"};
-    p.write(stdinData);
-    p.closeWriteChannel();
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-void writeText(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-
-}  // namespace
+using namespace cli_test;
 
 class TstCli : public QObject {
     Q_OBJECT
@@ -170,16 +145,9 @@ private slots:
 
     void forwardMatchesReference() {
         const std::string dir = ALETHEIA_FIXTURES "/models/llama";
-        const auto ref = aletheia::SafetensorsFile::open(dir + "/reference.safetensors");
-        const torch::Tensor ids = ref->tensor("input_ids");
-        QJsonArray rows;
-        for (int64_t b = 0; b < ids.size(0); ++b) {
-            QJsonArray row;
-            for (int64_t t = 0; t < ids.size(1); ++t) row.append(qint64(ids[b][t].item<int64_t>()));
-            rows.append(row);
-        }
         QTemporaryDir tmp;
-        writeText(tmp.filePath("ids.json"), QJsonDocument(rows).toJson());
+        writeReferenceIds(dir, tmp.filePath("ids.json"));
+        const auto ref = aletheia::SafetensorsFile::open(dir + "/reference.safetensors");
         const QString out = tmp.filePath("out.safetensors");
         const auto r = runAletheia({"forward", QString::fromStdString(dir), "--ids", tmp.filePath("ids.json"), "--out", out});
         QVERIFY2(r.code == 0, qPrintable(r.err));

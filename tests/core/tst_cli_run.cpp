@@ -12,32 +12,19 @@
 #include <filesystem>
 
 #include "core/io/safetensors_reader.h"
+#include "cli_test_support.h"
 #include "core/text/demo_tokenizer.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
+using cli_test::Result;
+using cli_test::writeReferenceIds;
+using cli_test::writeText;
 
-Result runAletheia(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(ALETHEIA_BUILD_DIR "/app/aletheia"), args);
-    p.closeWriteChannel();
-    p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-void writeText(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
+// The full runs train: they get more time than cli_test's default.
+Result runAletheia(const QStringList& args) { return cli_test::runAletheia(args, {}, {}, 300000); }
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
@@ -54,16 +41,9 @@ private slots:
     // probe <model-dir> --ids: one batch, labels = ids; norms equal the HF reference's.
     void probeIdsMatchesReference() {
         const std::string dir = ALETHEIA_FIXTURES "/models/llama";
-        const auto ref = aletheia::SafetensorsFile::open(dir + "/reference.safetensors");
-        const torch::Tensor ids = ref->tensor("input_ids");
-        QJsonArray rows;
-        for (int64_t b = 0; b < ids.size(0); ++b) {
-            QJsonArray row;
-            for (int64_t t = 0; t < ids.size(1); ++t) row.append(qint64(ids[b][t].item<int64_t>()));
-            rows.append(row);
-        }
         QTemporaryDir tmp;
-        writeText(tmp.filePath("ids.json"), QJsonDocument(rows).toJson());
+        writeReferenceIds(dir, tmp.filePath("ids.json"));
+        const auto ref = aletheia::SafetensorsFile::open(dir + "/reference.safetensors");
         const auto r = runAletheia({"probe", QString::fromStdString(dir), "--ids", tmp.filePath("ids.json"), "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
