@@ -35,6 +35,7 @@ void checkFilesExist(const ExperimentConfig& cfg, std::vector<ConfigProblem>& ou
     };
     mustExist("data.train", cfg.data.train);
     mustExist("data.validation", cfg.data.validation);
+    mustExist("data.forgetting", cfg.data.forgetting);
     mustExist("plan.file", cfg.plan.file);
 }
 

@@ -18,6 +18,8 @@ struct ModelSection {
 struct DataSection {
     std::string train;                  // JSONL file
     std::string validation;             // optional JSONL file
+    std::string forgetting;             // optional JSONL file of what the model already knows
+                                        //   (`aletheia eval` measures how much of it is lost)
     std::string format = "auto";        // auto | text | instruction | chat
     std::string chat_template = "auto"; // auto (from the tokenizer) | none | chatml | llama3 | ...
     int sequence_len = 512;

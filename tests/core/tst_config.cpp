@@ -245,15 +245,19 @@ output:
         const fs::path dir = tmp.path().toStdString();
         writeFile(dir / "model" / "config.json", "{}");
         writeFile(dir / "empty-model" / "weights.bin", "");
-        writeFile(dir / "exp.yaml", "model:\n  path: model\ndata:\n  train: train.jsonl\n  validation: v.jsonl\n");
+        writeFile(dir / "exp.yaml",
+                  "model:\n  path: model\ndata:\n  train: train.jsonl\n  validation: v.jsonl\n  forgetting: known.jsonl\n");
         try {
             loadExperiment((dir / "exp.yaml").string());
             QFAIL("no throw");
         } catch (const ConfigError& e) {
-            QCOMPARE(int(e.problems().size()), 2);
+            QCOMPARE(int(e.problems().size()), 3);
             QCOMPARE(e.problems()[0].line, 4L);
             QVERIFY(e.problems()[0].message.find("file not found: " + (dir / "train.jsonl").string()) == 0);
             QCOMPARE(e.problems()[1].key, std::string("data.validation"));
+            QCOMPARE(e.problems()[2].key, std::string("data.forgetting"));
+            QCOMPARE(e.problems()[2].line, 6L);
+            QVERIFY(e.problems()[2].message.find("file not found: " + (dir / "known.jsonl").string()) == 0);
         }
         const auto none = problemsOf("name: x\n", true);
         QCOMPARE(int(none.size()), 2);
