@@ -1,5 +1,10 @@
 #include "core/probe/probe_json.h"
 
+#include <map>
+#include <utility>
+
+#include "core/common/error.h"
+
 namespace aletheia {
 
 nlohmann::json probeScoresToJson(const ProbeScores& s) {
@@ -24,6 +29,57 @@ nlohmann::json probeScoresToJson(const ProbeScores& s) {
         experts.push_back({{"layer", e.layer}, {"expert", e.expert}, {"role", e.role}, {"score", e.score}});
     j["experts"] = experts;
     return j;
+}
+
+namespace {
+
+// The structural checks: same layers, same logical columns, same target modules.
+void requireSameModel(const nlohmann::json& j, const ModuleTable& table) {
+    const int layers = j.at("layers").get<int>();
+    if (layers != table.numLayers)
+        fail("the scores are for " + std::to_string(layers) + " layers, the model has " +
+             std::to_string(table.numLayers));
+    if (j.at("modules").get<std::vector<std::string>>() != table.roles)
+        fail("the scores' logical modules differ from the model's");
+    if (j.at("targets").size() != table.modules.size())
+        fail("the scores cover " + std::to_string(j.at("targets").size()) + " target modules, the model has " +
+             std::to_string(table.modules.size()));
+}
+
+}  // namespace
+
+ProbeScores probeScoresFromJson(const nlohmann::json& j, const ModuleTable& table) {
+    try {
+        requireSameModel(j, table);
+        ProbeScores s;
+        s.rule = ruleFromName(j.at("rule").get<std::string>());
+        s.batches = j.at("batches").get<int>();
+        s.table = table;
+        s.modules = table.roles;
+        s.scores = j.at("scores").get<Matrix>();
+        s.spread = j.value("spread", Matrix{});
+        s.layerScores = j.at("layer_scores").get<std::vector<double>>();
+        s.weightGradNorms = j.value("weight_grad_norms", std::map<std::string, double>{});
+        s.targetScores.assign(table.modules.size(), 0.0);
+        std::map<std::pair<int, std::string>, double> byTarget;
+        for (const auto& t : j.at("targets"))
+            byTarget[{t.at("layer").get<int>(), t.at("module").get<std::string>()}] = t.at("score").get<double>();
+        for (size_t i = 0; i < table.modules.size(); ++i) {
+            auto it = byTarget.find({table.modules[i].layer, table.modules[i].module});
+            if (it == byTarget.end())
+                fail("the scores have no layer " + std::to_string(table.modules[i].layer) + " '" +
+                     table.modules[i].module + "', which the model has");
+            s.targetScores[i] = it->second;
+        }
+        if (s.scores.size() != size_t(table.numLayers) || s.layerScores.size() != size_t(table.numLayers))
+            fail("the score matrix does not have one row per layer");
+        for (const auto& e : j.value("experts", nlohmann::json::array()))
+            s.experts.push_back({e.at("layer").get<int>(), e.at("expert").get<int>(), e.at("role").get<std::string>(),
+                                 e.at("score").get<double>()});
+        return s;
+    } catch (const nlohmann::json::exception& e) {
+        fail(std::string("not a probe scores document: ") + e.what());
+    }
 }
 
 }  // namespace aletheia

@@ -29,14 +29,9 @@ void log(TrainObserver& obs, const std::string& msg) {
 }
 
 bool useAutocast(const TrainOptions& o, const torch::Device& device, TrainObserver& obs) {
-    if (o.precision == "fp32") return false;
-    if (o.precision == "auto") return device.is_cuda();
-    if (o.precision == "bf16") {
-        if (device.is_cuda()) return true;
-        log(obs, "precision bf16 applies to CUDA only; training in the model's dtype on CPU");
-        return false;
-    }
-    fail("unknown precision '" + o.precision + "' (expected auto, fp32 or bf16)");
+    const bool on = autocastFor(o.precision, device);
+    if (o.precision == "bf16" && !on) log(obs, "precision bf16 applies to CUDA only; training in the model's dtype on CPU");
+    return on;
 }
 
 void validate(const TrainOptions& o) {
@@ -112,6 +107,12 @@ void releaseCachedMemory() {
 }
 
 }  // namespace
+
+bool autocastFor(const std::string& precision, const torch::Device& device) {
+    if (precision == "fp32") return false;
+    if (precision == "auto" || precision == "bf16") return device.is_cuda();
+    fail("unknown precision '" + precision + "' (expected auto, fp32 or bf16)");
+}
 
 int64_t plannedSteps(const TrainOptions& o, const BatchSource& data) {
     if (o.max_steps > 0) return o.max_steps;

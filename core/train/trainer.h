@@ -33,6 +33,11 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& trainData,
 // Mean token loss of the model on (up to `maxBatches`, 0 = all) batches of `data`, no grad.
 EvalEvent evaluate(Model& model, BatchSource& data, int64_t maxBatches, bool autocast = false);
 
+// Whether TrainOptions::precision runs bf16 autocast on `device`: "auto" and "bf16" do on CUDA,
+// nothing does on CPU. Throws aletheia::Error for an unknown precision. Evaluation outside
+// `train` uses it to compute exactly as training did.
+bool autocastFor(const std::string& precision, const torch::Device& device);
+
 // Number of optimizer steps `train` will run for these options and data.
 int64_t plannedSteps(const TrainOptions& options, const BatchSource& trainData);
 

@@ -1,6 +1,7 @@
 // Per-step time and peak memory of selective LoRA (all projections of the top 50% of layers)
 // versus uniform LoRA (all projections of every layer), same model, data and seed, measured side
-// by side in one process on CPU, for three family shapes (dense llama-like, gpt-neox-like, MoE).
+// by side in one process on CPU (core/train/step_benchmark.h: the runs alternate), for three
+// family shapes (dense llama-like, gpt-neox-like, MoE).
 // Not a test: prints a Markdown table of medians (docs/BENCHMARKS.md).
 //
 //   bench_lora_speed [--layers 12] [--hidden 128] [--seq 64] [--batch 4] [--steps 6] [--rounds 3]
@@ -16,13 +17,11 @@
 #include <vector>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <time.h>
 
 #include "core/io/json_file.h"
 #include "core/lora/apply_plan.h"
 #include "core/model/model.h"
-#include "core/train/memory_stats.h"
-#include "core/train/trainer.h"
+#include "core/train/step_benchmark.h"
 
 using namespace aletheia;
 
@@ -71,56 +70,12 @@ ModelConfig benchConfig(const std::string& family, const Args& a) {
     return ModelConfig::fromJson(j);
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : (v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]));
-}
-
-// CPU seconds used by the whole process: on a machine shared with other jobs this is far steadier
-// than wall time, which the scheduler stretches at random.
-double processCpuSeconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-struct Measure {
-    std::vector<double> cpuTimes;   // per step, CPU seconds
-    std::vector<double> stepTimes;  // per step, wall seconds
-    std::vector<double> peaks;
-    int64_t trainable = 0;
-};
-
-void runOnce(const ModelConfig& cfg, int fromLayer, const Args& a, Measure& out) {
-    Model m = Model::randomInit(cfg, 1);
+// LoRA of rank `rank` on every projection of the layers from `fromLayer` up.
+AdapterPlan loraFrom(const Model& m, int fromLayer, int rank) {
     AdapterPlan plan;
     for (const Linear* l : m.linears())
-        if (l->layer >= fromLayer) plan.cells.push_back({l->layer, cellModule(*l), a.rank, 2.0 * a.rank});
-    FunctionBatchSource data(1000, [&](int64_t e, int64_t i) {
-        auto gen = at::detail::createCPUGenerator(uint64_t(e * 100003 + i));
-        auto ids = torch::randint(0, cfg.vocabSize, {a.batch, a.seq}, gen);
-        return Batch{ids, ids.clone(), torch::ones_like(ids)};
-    });
-    TrainOptions o;
-    o.lr = 1e-4;
-    o.max_steps = a.steps + 1;
-    o.seed = 7;
-    TrainObserver obs;
-    int64_t step = 0;
-    double cpuMark = processCpuSeconds();
-    obs.onStep = [&](const StepEvent& e) {
-        const double now = processCpuSeconds();
-        if (++step > 1) {  // step 1 warms caches and allocators
-            out.stepTimes.push_back(e.step_time_s);
-            out.cpuTimes.push_back(now - cpuMark);
-        }
-        cpuMark = now;
-        out.peaks.push_back(double(e.peak_memory_bytes));
-    };
-    resetPeakMemory(torch::kCPU);
-    train(m, plan, data, nullptr, o, obs);
-    out.trainable = 0;
-    for (const auto& p : adapterParameters(m)) out.trainable += p.tensor.numel();
+        if (l->layer >= fromLayer) plan.cells.push_back({l->layer, cellModule(*l), rank, 2.0 * rank});
+    return plan;
 }
 
 }  // namespace
@@ -137,19 +92,29 @@ int main(int argc, char** argv) {
     std::vector<double> speedups;
     for (const auto& fam : a.families) {
         const ModelConfig cfg = benchConfig(fam, a);
-        Measure uni, sel;
-        for (int r = 0; r < a.rounds; ++r) {
-            runOnce(cfg, 0, a, uni);
-            runOnce(cfg, a.layers / 2, a, sel);
-        }
-        const double tu = median(uni.cpuTimes) * 1e3, ts = median(sel.cpuTimes) * 1e3;
+        Model m = Model::randomInit(cfg, 1);
+        FunctionBatchSource data(1000, [&](int64_t e, int64_t i) {
+            auto gen = at::detail::createCPUGenerator(uint64_t(e * 100003 + i));
+            auto ids = torch::randint(0, cfg.vocabSize, {a.batch, a.seq}, gen);
+            return Batch{ids, ids.clone(), torch::ones_like(ids)};
+        });
+        StepBenchOptions o;
+        o.train.lr = 1e-4;
+        o.train.seed = 7;
+        o.steps = int64_t(a.steps) * a.rounds;
+        o.rounds = a.rounds;
+        o.warmup = 1;  // the first step of a run warms caches and allocators
+        const auto t = timeTrainingSteps(m, {loraFrom(m, 0, a.rank), loraFrom(m, a.layers / 2, a.rank)}, data, o);
+        const StepTimes& uni = t[0];
+        const StepTimes& sel = t[1];
+        const double tu = medianOf(uni.cpuSeconds) * 1e3, ts = medianOf(sel.cpuSeconds) * 1e3;
         const double sp = 100.0 * (tu - ts) / tu;
-        const double wu = median(uni.stepTimes), ws = median(sel.stepTimes);
+        const double wu = medianOf(uni.wallSeconds), ws = medianOf(sel.wallSeconds);
         speedups.push_back(sp);
         std::printf("| %s-like%s | %.1f | %.1f | %.1f%% | %.1f%% | %.0f | %.0f | %lld / %lld |\n", fam.c_str(),
-                    cfg.numExperts ? " (MoE)" : "", tu, ts, sp, 100.0 * (wu - ws) / wu, median(uni.peaks) / 1048576.0,
-                    median(sel.peaks) / 1048576.0, static_cast<long long>(uni.trainable),
-                    static_cast<long long>(sel.trainable));
+                    cfg.numExperts ? " (MoE)" : "", tu, ts, sp, 100.0 * (wu - ws) / wu, double(uni.peakMemoryBytes) / 1048576.0,
+                    double(sel.peakMemoryBytes) / 1048576.0, static_cast<long long>(uni.trainableParams),
+                    static_cast<long long>(sel.trainableParams));
         std::fflush(stdout);
     }
     double mean = 0;

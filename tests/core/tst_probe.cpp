@@ -13,6 +13,7 @@
 #include "core/model/model.h"
 #include "core/probe/gradient_norm_linear.h"
 #include "core/probe/probe.h"
+#include "core/probe/probe_json.h"
 
 using namespace aletheia;
 
@@ -187,6 +188,47 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, scoreStats(st, ScoringRule::GradNorm));
         st.parts.pop_back();
         QCOMPARE(scoreStats(st, ScoringRule::GradNorm).scores[0][0], 1.0);
+    }
+
+    // probe_scores.json read back plans like the probe itself; scores of another model are refused.
+    void scoresJsonRoundTrip() {
+        const auto model = Model::load(fixtureDir("llama"));
+        const ProbeScores s = runProbe(model, randomBatches(model, 2, 2, 12, 5), {});
+        const ModuleTable table = moduleTable(model);
+        const ProbeScores back = probeScoresFromJson(nlohmann::json::parse(probeScoresToJson(s).dump()), table);
+        QCOMPARE(back.rule, s.rule);
+        QCOMPARE(back.batches, 2);
+        QCOMPARE(back.modules, s.modules);
+        QCOMPARE(back.scores, s.scores);
+        QCOMPARE(back.layerScores, s.layerScores);
+        QCOMPARE(back.targetScores, s.targetScores);
+        QCOMPARE(back.weightGradNorms, s.weightGradNorms);
+        QCOMPARE(int(back.table.modules.size()), int(table.modules.size()));
+
+        const nlohmann::json j = probeScoresToJson(s);
+        auto refused = [&](const ModuleTable& other, const std::string& why) {
+            try {
+                probeScoresFromJson(j, other);
+            } catch (const Error& e) {
+                return QString(e.what()).contains(QString::fromStdString(why));
+            }
+            return false;
+        };
+        QVERIFY(refused(moduleTable(Model::load(fixtureDir("gpt2"))), "the scores are for 3 layers, the model has 2"));
+        ModuleTable otherColumns = table;
+        otherColumns.roles.pop_back();
+        QVERIFY(refused(otherColumns, "logical modules differ"));
+        ModuleTable renamed = table;
+        renamed.modules[0].module = "query";
+        QVERIFY(refused(renamed, "no layer 0 'query'"));
+        nlohmann::json broken = j;
+        broken.erase("targets");
+        try {
+            probeScoresFromJson(broken, table);
+            QFAIL("no throw");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("not a probe scores document"), e.what());
+        }
     }
 
     void gramAndDirectFormsAgree() {

@@ -1,0 +1,1 @@
+core_module(eval DEPS train lora model text common)
