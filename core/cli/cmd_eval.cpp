@@ -1,19 +1,104 @@
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
 #include "core/cli/commands.h"
 #include "core/cli/experiment_args.h"
-#include "core/cli/usage_error.h"
+#include "core/cli/experiment_session.h"
+#include "core/cli/interrupt.h"
+#include "core/cli/progress_printer.h"
+#include "core/cli/run_adapter.h"
+#include "core/common/error.h"
+#include "core/eval/eval_json.h"
+#include "core/eval/evaluate_sets.h"
+#include "core/io/json_file.h"
+#include "core/train/trainer.h"
 
 namespace aletheia::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The run's validation data exactly as `train` holds it out, data.forgetting, then each --data file.
+std::vector<EvalSet> evaluationSets(const ExperimentConfig& cfg, const Tokenizer& tok,
+                                    const std::vector<std::string>& extraFiles) {
+    std::vector<EvalSet> sets;
+    if (!cfg.data.validation.empty())
+        sets.push_back({"validation", cfg.data.validation, loadExperimentExamples(cfg, tok, cfg.data.validation)});
+    else if (cfg.data.val_set_size > 0)  // the same seeded split of data.train
+        sets.push_back({"validation", cfg.data.train, loadExperimentData(cfg, tok).validation});
+    if (!cfg.data.forgetting.empty())
+        sets.push_back({"forgetting", cfg.data.forgetting, loadExperimentExamples(cfg, tok, cfg.data.forgetting)});
+    for (const auto& f : extraFiles)
+        sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(),
+                        loadExperimentExamples(cfg, tok, f)});
+    if (sets.empty())
+        throw Error("nothing to evaluate: set data.validation, data.val_set_size or data.forgetting, or pass --data FILE",
+                    {"", "data", -1});
+    return sets;
+}
+
+void printTable(const EvalReport& r) {
+    int width = 4;
+    for (const auto& s : r.sets) width = std::max(width, int(s.name.size()) + 2);
+    std::printf("%-*s %9s %12s %10s %10s %13s %12s %11s\n", width, "set", "examples", "loss tokens", "base loss",
+                "base ppl", "adapted loss", "adapted ppl", "delta loss");
+    for (const auto& s : r.sets) {
+        std::printf("%-*s %9lld %12lld %10.4f %10.2f", width, s.name.c_str(), (long long)s.examples,
+                    (long long)s.tokens, s.base.loss, s.base.perplexity);
+        if (s.adapted)
+            std::printf(" %13.4f %12.2f %+11.4f\n", s.adapted->loss, s.adapted->perplexity, s.adapted->loss - s.base.loss);
+        else
+            std::printf(" %13s %12s %11s\n", "-", "-", "-");
+    }
+    std::fflush(stdout);
+}
+
+}  // namespace
 
 CommandSpec evalCommand() {
     CommandSpec c;
     c.name = "eval";
     c.summary = "evaluate the base model and the trained adapter (loss, perplexity)";
-    c.usage = "aletheia eval --config exp.yaml [--set KEY=VALUE ...]";
-    c.description = "Prints and writes eval.json to the run directory.";
+    c.usage = "aletheia eval --config exp.yaml [--adapter DIR] [--data FILE.jsonl ...] [--set KEY=VALUE ...]";
+    c.description =
+        "Mean loss per loss-bearing token (as training counts them) and perplexity of the base model and of\n"
+        "the adapted model on each set: the validation data as `train` holds it out (data.validation, or the\n"
+        "data.val_set_size split of data.train), data.forgetting, and every --data file (tokenised like the\n"
+        "training data). The adapter: --adapter DIR (PEFT), else the run's exported adapter/, else its newest\n"
+        "checkpoint, else none (base model only). Prints a table and writes eval.json to the run directory.";
     c.options = experimentOptions();
-    c.run = [](const ParsedArgs& a) -> int {
-        experimentFromArgs(a, "eval");  // config problems are reported even before the engine lands
-        throw NotAvailable("eval");
+    c.options.push_back({"adapter", "DIR", "a PEFT adapter directory to evaluate instead of the run's"});
+    c.options.push_back({"data", "FILE", "one more JSONL set to evaluate", true});
+    c.run = [](const ParsedArgs& a) {
+        const ExperimentConfig cfg = experimentFromArgs(a, "eval");
+        const std::string dir = prepareRunDir(cfg);
+        // Everything that can be wrong with the inputs is found before the model loads.
+        const auto adapter = findRunAdapter(dir, a.value("adapter"));
+        const Tokenizer tok = loadExperimentTokenizer(cfg);
+        const std::vector<EvalSet> sets = evaluationSets(cfg, tok, a.all("data"));
+        Model model = loadExperimentModel(cfg);
+        if (adapter) std::cerr << "eval: adapter " << adapter->path << "\n";
+        else std::cerr << "eval: no adapter in " << dir << " (no adapter/, no checkpoint): base model only\n";
+
+        EvalOptions options;
+        options.batchSize = cfg.train.micro_batch_size;
+        options.padId = paddingId(tok);
+        options.autocast = autocastFor(cfg.train.precision, model.device());
+        ProgressPrinter progress("eval");
+        const EvalReport report = evaluateSets(model, sets, adapter ? adapter->attach : AttachAdapter{}, options,
+                                               progress.callback(), &interruptToken());
+        progress.finish();
+        if (interruptToken().stopRequested()) {
+            std::cerr << "eval: stopped before the end; eval.json not written\n";
+            return 2;
+        }
+        printTable(report);
+        const std::string out = (fs::path(dir) / "eval.json").string();
+        writeJsonFile(out, evalReportToJson(report, adapter ? adapter->path : ""));
+        std::cerr << "eval: " << out << "\n";
+        return 0;
     };
     return c;
 }

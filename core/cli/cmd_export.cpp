@@ -2,45 +2,18 @@
 #include <filesystem>
 #include <iostream>
 
-#include <torch/torch.h>
-
 #include "core/cli/commands.h"
 #include "core/cli/experiment_args.h"
 #include "core/cli/experiment_session.h"
+#include "core/cli/run_adapter.h"
 #include "core/common/error.h"
 #include "core/lora/apply_plan.h"
 #include "core/lora/merge.h"
 #include "core/lora/peft_export.h"
-#include "core/plan/plan_io.h"
-#include "core/train/checkpoint.h"
 
 namespace aletheia::cli {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// Puts the adapters of the run's newest checkpoint on `model`; returns the plan they follow.
-AdapterPlan loadTrainedAdapters(Model& model, const ExperimentConfig& cfg, const std::string& dir) {
-    const std::string planPath = (fs::path(dir) / "plan.yaml").string();
-    const std::string ckpt = latestCheckpoint((fs::path(dir) / "checkpoints").string());
-    if (!fs::exists(planPath) || ckpt.empty())
-        throw Error("no trained adapter in " + dir + " (run `aletheia train --config ...` first)", {"", "output.dir", -1});
-    const AdapterPlan plan = loadPlan(planPath);
-    applyPlan(model, plan, uint64_t(cfg.train.seed));
-    const CheckpointState state = readCheckpoint(ckpt);
-    torch::NoGradGuard noGrad;
-    for (auto& p : adapterParameters(model)) {
-        auto it = std::find_if(state.params.begin(), state.params.end(),
-                               [&](const auto& named) { return named.first == p.name || named.first == "param." + p.name; });
-        if (it == state.params.end()) failIn(ckpt, "checkpoint lacks adapter tensor", p.name);
-        p.tensor.copy_(it->second);
-    }
-    std::cerr << "export: adapters from " << ckpt << "\n";
-    return plan;
-}
-
-}  // namespace
 
 CommandSpec exportCommand() {
     CommandSpec c;
@@ -56,7 +29,12 @@ CommandSpec exportCommand() {
         const ExperimentConfig cfg = experimentFromArgs(a, "export");
         const std::string dir = cfg.output.dir;
         Model model = loadExperimentModel(cfg);
-        const AdapterPlan plan = loadTrainedAdapters(model, cfg, dir);
+        const auto adapter = checkpointAdapter(dir);
+        if (!adapter)
+            throw Error("no trained adapter in " + dir + " (run `aletheia train --config ...` first)", {"", "output.dir", -1});
+        adapter->attach(model);
+        std::cerr << "export: adapters from " << adapter->path << "\n";
+        const AdapterPlan plan = planOfAdapters(model);
         const auto& formats = cfg.output.export_formats;
         if (std::find(formats.begin(), formats.end(), "peft") != formats.end()) {
             const std::string out = (fs::path(dir) / "adapter").string();

@@ -16,17 +16,22 @@ CommandSpec planCommand() {
     CommandSpec c;
     c.name = "plan";
     c.summary = "turn probe scores into an adapter plan (which modules, which ranks)";
-    c.usage = "aletheia plan --config exp.yaml [--set KEY=VALUE ...]";
+    c.usage = "aletheia plan --config exp.yaml [--set KEY=VALUE ...] [--reprobe]";
     c.description =
-        "Probes when the policy needs scores (writing the probe outputs too), then writes plan.yaml to the\n"
-        "run directory and prints the plan as a layers x modules table of ranks. `train` uses that plan.yaml.";
+        "When the policy needs scores, reuses the run directory's probe_scores.json if it was probed on this\n"
+        "model with probe.score's rule, else probes (writing the probe outputs too). Then writes plan.yaml to\n"
+        "the run directory and prints the plan as a layers x modules table of ranks. `train` uses that plan.yaml.\n"
+        "Probe again with --reprobe after changing the data or the probe settings.";
     c.options = experimentOptions();
+    c.options.push_back({"reprobe", "", "probe again even if the run directory has probe scores"});
     c.run = [](const ParsedArgs& a) {
         const ExperimentConfig cfg = experimentFromArgs(a, "plan");
         const std::string dir = prepareRunDir(cfg);
         const Model model = loadExperimentModel(cfg);
         const ModuleTable table = moduleTable(model);
         const AdapterPlan plan = planExperiment(cfg, model, table, [&] {
+            if (!a.has("reprobe"))
+                if (auto saved = savedProbeScores(cfg, table, dir)) return *saved;
             const Tokenizer tok = loadExperimentTokenizer(cfg);
             const ProbeScores s = probeExperiment(cfg, model, loadExperimentData(cfg, tok), paddingId(tok));
             writeProbeOutputs(s, dir, cfg.output.plots);

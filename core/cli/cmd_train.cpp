@@ -14,8 +14,6 @@
 #include "core/cli/progress_printer.h"
 #include "core/cli/train_plots.h"
 #include "core/common/error.h"
-#include "core/plan/plan_io.h"
-#include "core/plan/plan_table.h"
 #include "core/train/example_batch_source.h"
 #include "core/config/train_options_for.h"
 #include "core/train/trainer.h"
@@ -24,36 +22,16 @@ namespace aletheia::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// The plan.yaml `aletheia plan` left in the run directory, else the plan computed now.
-AdapterPlan planForTraining(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,
-                            const std::string& dir) {
-    const std::string path = (fs::path(dir) / "plan.yaml").string();
-    if (fs::exists(path)) {
-        std::cerr << "plan: using " << path << "\n";
-        AdapterPlan plan = loadPlan(path);
-        validatePlan(plan, table);
-        return plan;
-    }
-    AdapterPlan plan = planExperiment(cfg, model, table, [&]() -> ProbeScores {
-        throw Error("this plan policy needs probe scores: run `aletheia plan --config ...` first", {"", "plan.policy", -1});
-    });
-    savePlan(plan, path);
-    return plan;
-}
-
-}  // namespace
-
 CommandSpec trainCommand() {
     CommandSpec c;
     c.name = "train";
     c.summary = "train LoRA on the planned modules (Ctrl-C stops with a checkpoint)";
     c.usage = "aletheia train --config exp.yaml [--set KEY=VALUE ...] [--resume]";
     c.description =
-        "Uses the run directory's plan.yaml (from `aletheia plan`; policies uniform, manual, ranks and file\n"
-        "need none). Writes metrics.jsonl (one JSON object per step: type, step, loss, lr, grad_norm,\n"
-        "tokens_per_s, and per evaluation: type eval, step, loss, perplexity), checkpoints/ and loss.png.\n"
+        "Uses the run directory's plan.yaml (from `aletheia plan`; without one, the plan is made from the\n"
+        "run's probe_scores.json, or from nothing for policies uniform, manual, ranks and file).\n"
+        "Writes metrics.jsonl (one JSON object per step: type, step, loss, lr, grad_norm, tokens_per_s, and\n"
+        "per evaluation: type eval, step, loss, perplexity), checkpoints/ and loss.png.\n"
         "Ctrl-C finishes the current step and writes a checkpoint; --resume continues from the latest.";
     c.options = experimentOptions();
     c.options.push_back({"resume", "", "continue from the latest checkpoint in the run directory"});
@@ -62,13 +40,11 @@ CommandSpec trainCommand() {
         const std::string dir = prepareRunDir(cfg);
         Model model = loadExperimentModel(cfg);
         const ModuleTable table = modulesOf(model);
-        const AdapterPlan plan = planForTraining(cfg, model, table, dir);
+        const AdapterPlan plan = runPlan(cfg, model, table, dir);
         const Tokenizer tok = loadExperimentTokenizer(cfg);
         const text::Dataset data = loadExperimentData(cfg, tok);
-        if (data.train.empty()) failIn(cfg.data.train, "no usable training examples", "data.train");
+        ExampleBatchSource trainData = trainingBatches(cfg, data, paddingId(tok));
         using Examples = std::vector<text::Example>;
-        ExampleBatchSource trainData(std::make_shared<const Examples>(data.train), cfg.train.micro_batch_size,
-                                     paddingId(tok), uint64_t(cfg.data.seed), true);
         std::unique_ptr<ExampleBatchSource> valData;
         if (!data.validation.empty())
             valData = std::make_unique<ExampleBatchSource>(std::make_shared<const Examples>(data.validation),

@@ -1,10 +1,12 @@
 #include "core/cli/experiment_session.h"
 
 #include <iostream>
+#include <memory>
 
 #include "core/cli/engine_options.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/progress_printer.h"
+#include "core/common/error.h"
 
 namespace aletheia::cli {
 
@@ -22,7 +24,10 @@ Model loadExperimentModel(const ExperimentConfig& cfg) {
 
 Tokenizer loadExperimentTokenizer(const ExperimentConfig& cfg) { return Tokenizer::fromDirectory(cfg.model.path); }
 
-text::Dataset loadExperimentData(const ExperimentConfig& cfg, const Tokenizer& tok) {
+namespace {
+
+// The config's data section as tokeniser options, without a validation split.
+text::DatasetOptions datasetOptions(const ExperimentConfig& cfg) {
     text::DatasetOptions o;
     o.shape = text::datasetShapeFromName(cfg.data.format);
     if (cfg.data.chat_template != "auto") o.chatFormat = cfg.data.chat_template;
@@ -30,14 +35,25 @@ text::Dataset loadExperimentData(const ExperimentConfig& cfg, const Tokenizer& t
     o.maxSeqLen = cfg.data.sequence_len;
     o.pack = cfg.data.sample_packing;
     o.seed = static_cast<uint64_t>(cfg.data.seed);
+    return o;
+}
+
+}  // namespace
+
+std::vector<text::Example> loadExperimentExamples(const ExperimentConfig& cfg, const Tokenizer& tok,
+                                                  const std::string& path) {
+    text::Dataset d = loadJsonlDataset(path, tok, datasetOptions(cfg), {}, &interruptToken());
+    for (const auto& bad : d.skipped) std::cerr << "warning: skipped " << bad.message() << "\n";
+    return std::move(d.train);
+}
+
+text::Dataset loadExperimentData(const ExperimentConfig& cfg, const Tokenizer& tok) {
+    text::DatasetOptions o = datasetOptions(cfg);
     o.validationFraction = cfg.data.validation.empty() ? cfg.data.val_set_size : 0.0;
     ProgressPrinter progress("read data");
     text::Dataset d = loadJsonlDataset(cfg.data.train, tok, o, progress.callback(), &interruptToken());
     progress.finish();
-    if (!cfg.data.validation.empty()) {
-        o.validationFraction = 0.0;
-        d.validation = loadJsonlDataset(cfg.data.validation, tok, o, {}, &interruptToken()).train;
-    }
+    if (!cfg.data.validation.empty()) d.validation = loadExperimentExamples(cfg, tok, cfg.data.validation);
     for (const auto& bad : d.skipped) std::cerr << "warning: skipped " << bad.message() << "\n";
     std::cerr << "data: " << d.train.size() << " training and " << d.validation.size() << " validation examples, "
               << d.tokens << " tokens (" << text::datasetShapeName(d.shape) << ")\n";
@@ -48,6 +64,12 @@ int32_t paddingId(const Tokenizer& tok) {
     if (auto p = tok.padId()) return *p;
     if (auto e = tok.eosId()) return *e;
     return 0;
+}
+
+ExampleBatchSource trainingBatches(const ExperimentConfig& cfg, const text::Dataset& data, int32_t padId) {
+    if (data.train.empty()) failIn(cfg.data.train, "no usable training examples", "data.train");
+    return ExampleBatchSource(std::make_shared<const std::vector<text::Example>>(data.train),
+                              cfg.train.micro_batch_size, padId, uint64_t(cfg.data.seed), /*shuffle=*/true);
 }
 
 }  // namespace aletheia::cli

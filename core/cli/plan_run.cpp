@@ -1,8 +1,11 @@
 #include "core/cli/plan_run.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <iostream>
 #include <regex>
 
+#include "core/cli/probe_run.h"
 #include "core/common/error.h"
 #include "core/plan/cost_model.h"
 #include "core/plan/make_plan.h"
@@ -68,6 +71,44 @@ void restrictCells(const ExperimentConfig& cfg, AdapterPlan& plan) {
 
 ModuleTable modulesOf(const Model& model) { return moduleTable(model); }
 
+StepShape stepShapeFor(const ExperimentConfig& cfg, const Model& model) {
+    const ModelSummary sum = model.summary();
+    StepShape shape;
+    shape.batch = cfg.train.micro_batch_size;
+    shape.seq = cfg.data.sequence_len;
+    shape.hidden = sum.hiddenSize;
+    shape.vocab = sum.vocabSize;
+    shape.attnDim = sum.heads * sum.headDim;
+    return shape;
+}
+
+AdapterPlan uniformPlanFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table) {
+    ExperimentConfig uniform = cfg;
+    uniform.plan.policy = "uniform";
+    uniform.plan.allocation = "uniform";
+    uniform.plan.include.clear();
+    uniform.plan.exclude.clear();
+    uniform.lora.layers_to_transform.clear();
+    return planExperiment(uniform, model, table, []() -> ProbeScores { throw std::logic_error("uniform needs no scores"); });
+}
+
+AdapterPlan runPlan(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table, const std::string& dir) {
+    const std::string path = (std::filesystem::path(dir) / "plan.yaml").string();
+    if (std::filesystem::exists(path)) {
+        std::cerr << "plan: using " << path << "\n";
+        AdapterPlan plan = loadPlan(path);
+        validatePlan(plan, table);
+        return plan;
+    }
+    AdapterPlan plan = planExperiment(cfg, model, table, [&]() -> ProbeScores {
+        if (auto saved = savedProbeScores(cfg, table, dir)) return *saved;
+        throw Error("this plan policy needs probe scores: run `aletheia plan --config ...` first", {"", "plan.policy", -1});
+    });
+    savePlan(plan, path);
+    std::cerr << "plan: " << plan.cells.size() << " modules -> " << path << "\n";
+    return plan;
+}
+
 AdapterPlan planExperiment(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,
                            const std::function<ProbeScores()>& probe) {
     const RankOptions ranks = rankOptions(cfg);
@@ -89,14 +130,7 @@ AdapterPlan planExperiment(const ExperimentConfig& cfg, const Model& model, cons
         const bool needsScores = o.selection.policy != SelectionPolicy::Uniform &&
                                  o.selection.policy != SelectionPolicy::Manual;
         const ProbeScores scores = needsScores ? probe() : unscored(table);
-        const ModelSummary sum = model.summary();
-        StepShape shape;
-        shape.batch = cfg.train.micro_batch_size;
-        shape.seq = cfg.data.sequence_len;
-        shape.hidden = sum.hiddenSize;
-        shape.vocab = sum.vocabSize;
-        shape.attnDim = sum.heads * sum.headDim;
-        const CostModel cost(table, shape, {}, cfg.lora.lora_r);
+        const CostModel cost(table, stepShapeFor(cfg, model), {}, cfg.lora.lora_r);
         plan = makePlan(scores, o, &cost);
     }
     if (cfg.plan.policy != "file") {

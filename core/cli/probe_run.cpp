@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "core/cli/interrupt.h"
 #include "core/cli/progress_printer.h"
@@ -42,6 +43,22 @@ ProbeScores probeExperiment(const ExperimentConfig& cfg, const Model& model, con
 }
 
 std::string probeJsonText(const ProbeScores& s) { return probeScoresToJson(s).dump(); }
+
+std::optional<ProbeScores> savedProbeScores(const ExperimentConfig& cfg, const ModuleTable& table,
+                                            const std::string& dir) {
+    const std::string path = (std::filesystem::path(dir) / "probe_scores.json").string();
+    if (!std::filesystem::exists(path)) return std::nullopt;
+    try {
+        ProbeScores s = probeScoresFromJson(readJsonFile(path), table);
+        if (ruleName(s.rule) != cfg.probe.score)
+            fail("scored with rule " + ruleName(s.rule) + ", the config asks for " + cfg.probe.score);
+        std::cerr << "probe: reusing the scores in " << path << "\n";
+        return s;
+    } catch (const Error& e) {
+        std::cerr << "probe: not reusing " << path << ": " << e.problem() << "\n";
+        return std::nullopt;
+    }
+}
 
 void writeProbeOutputs(const ProbeScores& s, const std::string& dir, bool plots) {
     writeJsonFile((std::filesystem::path(dir) / "probe_scores.json").string(), probeScoresToJson(s));

@@ -1,6 +1,7 @@
 #pragma once
 // The probe step of an experiment: batches from the dataset, runProbe with a progress bar,
 // and the run-directory outputs (probe_scores.json / .csv, probe_heatmap.png).
+#include <optional>
 #include <string>
 
 #include "core/config/experiment.h"
@@ -15,5 +16,10 @@ ProbeScores probeExperiment(const ExperimentConfig& cfg, const Model& model, con
 // The --json form / probe_scores.json (see probeScoresToJson).
 std::string probeJsonText(const ProbeScores& s);
 void writeProbeOutputs(const ProbeScores& s, const std::string& dir, bool plots);
+// The run's earlier probe (<dir>/probe_scores.json) when it was made on this model (same layers
+// and module names) with the config's scoring rule, so that planning again needs no new probe;
+// else nullopt. Says on stderr which, and why not.
+std::optional<ProbeScores> savedProbeScores(const ExperimentConfig& cfg, const ModuleTable& table,
+                                            const std::string& dir);
 
 }  // namespace aletheia::cli

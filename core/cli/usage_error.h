@@ -10,11 +10,4 @@ public:
         : Error(what + "\n(see: aletheia " + command + " --help)") {}
 };
 
-// A command whose engine part has not landed yet (exit code 2: nothing the user can fix).
-class NotAvailable : public std::runtime_error {
-public:
-    explicit NotAvailable(const std::string& command)
-        : std::runtime_error("'" + command + "' is not available yet in this build") {}
-};
-
 }  // namespace aletheia::cli

@@ -1,14 +1,17 @@
 #pragma once
-// Shared by the tests that run the built `aletheia` binary (tst_cli, tst_cli_run).
+// Shared by the tests that run the built `aletheia` binary (tst_cli, tst_cli_run, tst_cli_eval).
 #include <QtTest/QtTest>
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 
+#include <filesystem>
 #include <string>
 
 #include "core/io/safetensors_reader.h"
+#include "core/text/demo_tokenizer.h"
 
 namespace cli_test {
 
@@ -48,6 +51,34 @@ inline void writeReferenceIds(const std::string& modelDir, const QString& path) 
         rows.append(row);
     }
     writeText(path, QJsonDocument(rows).toJson());
+}
+
+inline QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// An experiment on the llama fixture (vocab 320) with a character tokenizer small enough for it:
+// <root>/model, <root>/data/train.jsonl holding `trainJsonl`, and <root>/exp.yaml holding `yaml`
+// (paths in it relative to root: model, data/train.jsonl). Returns the path of exp.yaml.
+inline QString writeFixtureExperiment(const std::filesystem::path& root, const QByteArray& trainJsonl,
+                                      const QByteArray& yaml) {
+    namespace fs = std::filesystem;
+    fs::copy(ALETHEIA_FIXTURES "/models/llama", root / "model", fs::copy_options::recursive);
+    aletheia::text::writeCharTokenizer((root / "model").string(), "abcdefghijklmnopqrstuvwxyz0123456789 .,:=");
+    writeText(QString::fromStdString((root / "data" / "train.jsonl").string()), trainJsonl);
+    writeText(QString::fromStdString((root / "exp.yaml").string()), yaml);
+    return QString::fromStdString((root / "exp.yaml").string());
+}
+
+// The "type": "train" lines of a metrics.jsonl, in file order.
+inline QList<QJsonObject> trainMetrics(const QString& path) {
+    QList<QJsonObject> out;
+    for (const QByteArray& line : readAll(path).trimmed().split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o["type"] == "train") out.push_back(o);
+    }
+    return out;
 }
 
 }  // namespace cli_test

@@ -1,5 +1,6 @@
 // Full runs of the `aletheia` binary on a fixture model: probe --ids against the reference
-// gradient norms, and probe -> plan -> train -> export with every run-directory output checked.
+// gradient norms; probe -> plan (reusing the probe) -> train -> export with every run-directory
+// output checked; Ctrl-C during training; --resume with a longer run.
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
@@ -9,27 +10,46 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <signal.h>
+
 #include <filesystem>
 
 #include "core/io/safetensors_reader.h"
 #include "cli_test_support.h"
-#include "core/text/demo_tokenizer.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
+using cli_test::readAll;
 using cli_test::Result;
+using cli_test::trainMetrics;
+using cli_test::writeFixtureExperiment;
 using cli_test::writeReferenceIds;
-using cli_test::writeText;
 
 // The full runs train: they get more time than cli_test's default.
 Result runAletheia(const QStringList& args) { return cli_test::runAletheia(args, {}, {}, 300000); }
 
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+// 16 short "sort" lines, enough for a few steps of micro-batches of 2.
+QByteArray sortLines() {
+    QByteArray jsonl;
+    for (int i = 0; i < 16; ++i)
+        jsonl += "{\"text\": \"sort: " + QByteArray::number(i % 7) + " 3 1 = 1 3 " + QByteArray::number(i) + "\"}\n";
+    return jsonl;
 }
+
+// A uniform-LoRA run (no probe needed) of `steps` steps, checkpointing every `saveSteps`.
+QByteArray trainOnlyYaml(int steps, int saveSteps) {
+    return "model:\n  path: model\n  device: cpu\n"
+           "data:\n  train: data/train.jsonl\n  sequence_len: 32\n"
+           "plan:\n  policy: uniform\n"
+           "lora:\n  lora_r: 4\n"
+           "train:\n  learning_rate: 1e-3\n  micro_batch_size: 2\n  max_steps: " + QByteArray::number(steps) +
+           "\n  save_steps: " + QByteArray::number(saveSteps) + "\n"
+           "output:\n  dir: run\n  plots: false\n";
+}
+
+QDateTime modified(const QString& path) { return QFileInfo(path).lastModified(); }
 
 bool isPng(const QString& path) { return readAll(path).startsWith("\x89PNG\r\n\x1a\n"); }
 
@@ -67,14 +87,7 @@ private slots:
     void probePlanTrainExport() {
         QTemporaryDir tmp;
         const fs::path root = tmp.path().toStdString();
-        // The llama fixture (vocab 320) with a character tokenizer small enough for it.
-        fs::copy(ALETHEIA_FIXTURES "/models/llama", root / "model", fs::copy_options::recursive);
-        aletheia::text::writeCharTokenizer((root / "model").string(), "abcdefghijklmnopqrstuvwxyz0123456789 .,:=");
-        QByteArray jsonl;
-        for (int i = 0; i < 16; ++i)
-            jsonl += "{\"text\": \"sort: " + QByteArray::number(i % 7) + " 3 1 = 1 3 " + QByteArray::number(i) + "\"}\n";
-        writeText(QString::fromStdString((root / "data" / "train.jsonl").string()), jsonl);
-        writeText(QString::fromStdString((root / "exp.yaml").string()), R"(name: fixture run
+        const QString cfg = writeFixtureExperiment(root, sortLines(), R"(name: fixture run
 model:
   path: model
   device: cpu
@@ -100,7 +113,6 @@ output:
   dir: run
   export_formats: [peft, merged]
 )");
-        const QString cfg = QString::fromStdString((root / "exp.yaml").string());
         const QString run = QString::fromStdString((root / "run").string());
 
         auto r = runAletheia({"probe", "--config", cfg});
@@ -114,24 +126,31 @@ output:
         QVERIFY(isPng(run + "/probe_heatmap.png"));
         QVERIFY(readAll(run + "/config.yaml").contains("learning_rate: 0.001"));
 
+        // plan reuses that probe (same model, same rule) instead of probing again ...
+        const QString scoresPath = run + "/probe_scores.json";
+        const QDateTime probed = modified(scoresPath);
         r = runAletheia({"plan", "--config", cfg});
         QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("probe: reusing the scores in " + scoresPath), qPrintable(r.err));
+        QCOMPARE(modified(scoresPath), probed);
+        // ... unless asked to, or the scores are for another rule.
+        r = runAletheia({"plan", "--config", cfg, "--reprobe"});
+        QVERIFY2(r.code == 0 && !r.err.contains("reusing"), qPrintable(r.err));
+        QVERIFY(modified(scoresPath) > probed);
+        // (asymmetric ranks do not depend on the scores: the plan checks below hold for either rule)
+        r = runAletheia({"plan", "--config", cfg, "--set", "probe.score=fisher", "--set", "output.plots=false"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("not reusing " + scoresPath + ": scored with rule grad_norm, the config asks for fisher"),
+                 qPrintable(r.err));
         const QByteArray plan = readAll(run + "/plan.yaml");
         QVERIFY2(plan.contains("q_proj: {r: 4") && plan.contains("down_proj: {r: 8"), plan.constData());
 
         r = runAletheia({"train", "--config", cfg});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        int trainLines = 0, evalLines = 0;
-        for (const QByteArray& line : readAll(run + "/metrics.jsonl").trimmed().split('\n')) {
-            const QJsonObject o = QJsonDocument::fromJson(line).object();
-            if (o["type"] == "train") {
-                ++trainLines;
-                QVERIFY(std::isfinite(o["loss"].toDouble()) && o["loss"].toDouble() > 0);
-            }
-            evalLines += o["type"] == "eval";
-        }
-        QCOMPARE(trainLines, 3);
-        QVERIFY(evalLines >= 1);
+        const auto steps = trainMetrics(run + "/metrics.jsonl");
+        QCOMPARE(steps.size(), 3);
+        for (const auto& o : steps) QVERIFY(std::isfinite(o["loss"].toDouble()) && o["loss"].toDouble() > 0);
+        QVERIFY(readAll(run + "/metrics.jsonl").contains("\"type\":\"eval\""));
         QVERIFY(isPng(run + "/loss.png"));
         QVERIFY(!QDir(run + "/checkpoints").entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
 
@@ -143,6 +162,55 @@ output:
         QVERIFY(!weights->entries().empty());
         QVERIFY(fs::exists(root / "run" / "merged" / "model.safetensors"));
         QVERIFY(fs::exists(root / "run" / "merged" / "tokenizer.json"));
+    }
+
+    // The first Ctrl-C lets the current step finish, writes a checkpoint and exits 0.
+    void ctrlCStopsWithCheckpoint() {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const QString cfg = writeFixtureExperiment(root, sortLines(), trainOnlyYaml(100000, 0));
+        const QString run = QString::fromStdString((root / "run").string());
+        QProcess p;
+        p.start(QStringLiteral(ALETHEIA_BUILD_DIR "/app/aletheia"), {"train", "--config", cfg});
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
+        while (trainMetrics(run + "/metrics.jsonl").isEmpty() && waited.elapsed() < 60000) {
+            QVERIFY2(p.state() == QProcess::Running, p.readAllStandardError().constData());
+            QTest::qWait(100);
+        }
+        QVERIFY2(!trainMetrics(run + "/metrics.jsonl").isEmpty(), "no training step within 60 s");
+        QCOMPARE(::kill(pid_t(p.processId()), SIGINT), 0);
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(p.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains("stopping after the current step") && err.contains("stopped by request"), qPrintable(err));
+        const QStringList checkpoints = QDir(run + "/checkpoints").entryList({"step-*"}, QDir::Dirs);
+        QCOMPARE(checkpoints.size(), 1);
+        // The checkpoint is of the last step logged: nothing was lost.
+        const int lastStep = trainMetrics(run + "/metrics.jsonl").last()["step"].toInt();
+        QVERIFY(lastStep < 100000);
+        QCOMPARE(checkpoints[0], QString("step-%1").arg(lastStep, 8, 10, QChar('0')));
+    }
+
+    // --resume with a larger max_steps continues the step count and appends to metrics.jsonl.
+    void resumeContinuesFromCheckpoint() {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const QString cfg = writeFixtureExperiment(root, sortLines(), trainOnlyYaml(3, 0));
+        const QString run = QString::fromStdString((root / "run").string());
+        auto r = runAletheia({"train", "--config", cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(QDir(run + "/checkpoints/step-00000003").exists());
+        r = runAletheia({"train", "--config", cfg, "--set", "train.max_steps=5", "--resume"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("resumed from") && r.err.contains("at step 3"), qPrintable(r.err));
+        QList<int> steps;
+        for (const auto& o : trainMetrics(run + "/metrics.jsonl")) steps.push_back(o["step"].toInt());
+        QCOMPARE(steps, (QList<int>{1, 2, 3, 4, 5}));
+        QVERIFY(QDir(run + "/checkpoints/step-00000005").exists());
+        QVERIFY(!QDir(run + "/checkpoints/step-00000006").exists());
     }
 };
 

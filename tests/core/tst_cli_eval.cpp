@@ -1,0 +1,178 @@
+// `aletheia eval` and `aletheia bench` run as a user would, on the llama fixture: base vs
+// adapter losses after a short training run (from the checkpoint and from the exported PEFT
+// adapter), eval.json, config errors for data.forgetting, and bench.json.
+#include <torch/torch.h>
+#include <QtTest/QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <filesystem>
+
+#include "cli_test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using cli_test::readAll;
+using cli_test::Result;
+using cli_test::writeFixtureExperiment;
+using cli_test::writeText;
+
+Result runAletheia(const QStringList& args) { return cli_test::runAletheia(args, {}, {}, 300000); }
+
+// One short sentence in many small variants: a few high-learning-rate steps learn its pattern,
+// and the held-out variants (val_set_size) follow it.
+QByteArray patternLines(int n) {
+    QByteArray jsonl;
+    for (int i = 0; i < n; ++i)
+        jsonl += "{\"text\": \"abc abc abc " + QByteArray::number(i % 3) + " abc abc abc\"}\n";
+    return jsonl;
+}
+
+QByteArray experimentYaml(const QByteArray& dataExtra, const QByteArray& planSection) {
+    return "model:\n  path: model\n  device: cpu\n"
+           "data:\n  train: data/train.jsonl\n  sequence_len: 32\n" + dataExtra +
+           "plan:\n" + planSection +
+           "lora:\n  lora_r: 8\n  lora_dropout: 0\n"
+           "train:\n  learning_rate: 1e-2\n  lr_scheduler: constant\n  micro_batch_size: 4\n  max_steps: 8\n"
+           "output:\n  dir: run\n  plots: false\n";
+}
+
+QJsonObject readJson(const QString& path) { return QJsonDocument::fromJson(readAll(path)).object(); }
+
+// The set named `name` of an eval.json.
+QJsonObject evalSet(const QJsonObject& report, const QString& name) {
+    for (const auto& s : report["sets"].toArray())
+        if (s.toObject()["name"].toString() == name) return s.toObject();
+    return {};
+}
+
+}  // namespace
+
+class TstCliEval : public QObject {
+    Q_OBJECT
+private slots:
+    void evalBaseVsAdapter() {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const QString cfg = writeFixtureExperiment(root, patternLines(24),
+                                                   experimentYaml("  val_set_size: 0.25\n", "  policy: uniform\n"));
+        writeText(tmp.filePath("other.jsonl"), "{\"text\": \"zyx wvu 987 tsr\"}\n{\"text\": \"qpo nml\"}\n");
+        const QString run = tmp.filePath("run");
+
+        // Before training there is no adapter: base model only, said on stderr.
+        auto r = runAletheia({"eval", "--config", cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("base model only"), qPrintable(r.err));
+        QJsonObject report = readJson(run + "/eval.json");
+        QVERIFY(report["adapter"].isNull());
+        QVERIFY(evalSet(report, "validation")["adapted"].isNull());
+
+        r = runAletheia({"train", "--config", cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+
+        // The newest checkpoint is the adapter; the validation set is train's 25% hold-out.
+        r = runAletheia({"eval", "--config", cfg, "--data", tmp.filePath("other.jsonl")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        for (const char* column : {"set", "examples", "loss tokens", "base loss", "base ppl", "adapted loss",
+                                   "adapted ppl", "delta loss"})
+            QVERIFY2(r.out.contains(column), qPrintable(r.out));
+        QVERIFY2(r.out.contains("\nvalidation ") && r.out.contains("\nother "), qPrintable(r.out));
+        report = readJson(run + "/eval.json");
+        QVERIFY2(report["adapter"].toString().contains("/run/checkpoints/step-00000008"), qPrintable(report["adapter"].toString()));
+        const QJsonObject val = evalSet(report, "validation");
+        QCOMPARE(val["file"].toString(), QString::fromStdString((root / "data" / "train.jsonl").string()));
+        QCOMPARE(val["examples"].toInt(), 6);
+        QVERIFY(val["tokens"].toInt() > 6 * 20);
+        QVERIFY(val["adapted"].isObject());
+        const double base = val["base"].toObject()["loss"].toDouble();
+        const double adapted = val["adapted"].toObject()["loss"].toDouble();
+        QVERIFY(adapted > 0);
+        QVERIFY2(adapted < base - 0.5, qPrintable(QString("base %1, adapted %2").arg(base).arg(adapted)));
+        QCOMPARE(val["base"].toObject()["ppl"].toDouble(), std::exp(base));
+        QCOMPARE(evalSet(report, "other")["examples"].toInt(), 2);
+
+        // The exported PEFT adapter takes precedence and holds the same weights.
+        r = runAletheia({"export", "--config", cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = runAletheia({"eval", "--config", cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        report = readJson(run + "/eval.json");
+        QCOMPARE(report["adapter"].toString(), run + "/adapter");
+        const double exported = evalSet(report, "validation")["adapted"].toObject()["loss"].toDouble();
+        QVERIFY2(std::abs(exported - adapted) < 1e-4, qPrintable(QString("%1 vs %2").arg(exported).arg(adapted)));
+        QCOMPARE(evalSet(report, "validation")["base"].toObject()["loss"].toDouble(), base);
+
+        // --adapter names the directory explicitly; a wrong one is a user error.
+        r = runAletheia({"eval", "--config", cfg, "--adapter", tmp.filePath("nowhere")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("nowhere") && r.err.contains("no adapter_config.json"), qPrintable(r.err));
+    }
+
+    void evalForgettingSetAndErrors() {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const QString cfg = writeFixtureExperiment(root, patternLines(8),
+                                                   experimentYaml("  forgetting: data/known.jsonl\n", "  policy: uniform\n"));
+        // Missing: exit 1 before any model is loaded, naming the file and its YAML line (line 7).
+        auto r = runAletheia({"eval", "--config", cfg});
+        QCOMPARE(r.code, 1);
+        const QString known = QString::fromStdString((root / "data" / "known.jsonl").string());
+        QVERIFY2(r.err.contains(cfg + ":7: 'data.forgetting': file not found: " + known), qPrintable(r.err));
+
+        // Present: evaluated as the "forgetting" set (no validation set in this experiment).
+        writeText(known, "{\"text\": \"abc\"}\n{\"text\": \"abc abc\"}\n{\"text\": \"cba\"}\n");
+        r = runAletheia({"eval", "--config", cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject report = readJson(tmp.filePath("run/eval.json"));
+        QCOMPARE(report["sets"].toArray().size(), 1);
+        QCOMPARE(evalSet(report, "forgetting")["examples"].toInt(), 3);
+        QCOMPARE(evalSet(report, "forgetting")["file"].toString(), known);
+
+        // Nothing to evaluate at all: a user error saying what to set.
+        r = runAletheia({"eval", "--config", cfg, "--set", "data.forgetting=null"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("nothing to evaluate"), qPrintable(r.err));
+    }
+
+    void benchPlanVersusUniform() {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        // The plan: every module of the top layer only (backward stops there), no probe needed.
+        const QString cfg = writeFixtureExperiment(root, patternLines(16),
+                                                   experimentYaml("", "  policy: manual\n  include: ['2']\n"));
+        const auto r = runAletheia({"bench", "--config", cfg, "--steps", "2", "--warmup", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("measured speedup") && r.out.contains("predicted speedup"), qPrintable(r.out));
+        const QJsonObject j = readJson(tmp.filePath("run/bench.json"));
+        QCOMPARE(j["steps"].toInt(), 2);
+        QCOMPARE(j["rounds"].toInt(), 2);
+        const QJsonObject plan = j["plan"].toObject(), uniform = j["uniform"].toObject();
+        for (const QJsonObject& o : {plan, uniform}) {
+            QVERIFY(o["median_step_s"].toDouble() > 0);
+            QVERIFY(o["median_cpu_s"].toDouble() > 0);
+            QCOMPARE(o["step_times_s"].toArray().size(), 2);
+        }
+        QCOMPARE(plan["modules"].toInt(), 7);
+        QCOMPARE(uniform["modules"].toInt(), 21);
+        QCOMPARE(plan["backward_depth"].toInt(), 2);
+        QCOMPARE(uniform["backward_depth"].toInt(), 0);
+        QVERIFY(plan["trainable_params"].toDouble() * 3 == uniform["trainable_params"].toDouble());
+        QVERIFY(j["speedup"].toDouble() > 0 && std::isfinite(j["speedup"].toDouble()));
+        QVERIFY(j["predicted_speedup"].toDouble() > 1.0);
+        // bench planned as train would: the plan it timed is the run's plan.yaml now.
+        QVERIFY(readAll(tmp.filePath("run/plan.yaml")).contains("q_proj"));
+
+        const auto bad = runAletheia({"bench", "--config", cfg, "--steps", "0"});
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.contains("--steps needs an integer >= 1, got '0'"), qPrintable(bad.err));
+    }
+};
+
+QTEST_APPLESS_MAIN(TstCliEval)
+#include "tst_cli_eval.moc"
