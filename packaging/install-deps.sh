@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev
+  # libtorch's CPU matmuls go through libblas.so.3: without OpenBLAS that is the reference
+  # BLAS, about 8x slower on the demo (the OpenMP build shares libtorch's thread pool).
+  libopenblas0-openmp
   qt6-base-dev libqcustomplot-dev
   libyaml-cpp-dev nlohmann-json3-dev libpcre2-dev libicu-dev zlib1g-dev
   xvfb xauth imagemagick fonts-dejavu-core
