@@ -3,8 +3,18 @@
 #include <QThread>
 
 #include "core/demo/demo_model.h"
+#include "core/demo/skill_corpus.h"
 
 namespace aletheia::ui {
+
+namespace {
+// One example of the task as the banner shows it: "max: 6 7 1 =  9".
+std::string demoExampleText() {
+    uint64_t state = 1;
+    const auto e = demo::makeExample(demo::fineTuneSkill(), state);
+    return e.prompt + " " + e.response;
+}
+}  // namespace
 
 DemoLauncher::DemoLauncher(QObject* parent) : QObject(parent) {}
 
@@ -28,10 +38,13 @@ void DemoLauncher::start() {
             };
             const auto files = demo::ensureDemo(demo::DemoOptions{}, obs, stop.get());
             emit ready(QString::fromStdString(files.experiment),
-                       QString("Demo: a %1-layer model pretrained here on 6 synthetic skills (held-out loss %2) "
-                               "learns a new one, reversing letters. Probe, adjust the plan, then train.")
+                       QString("Demo: a %1-layer model pretrained here on %2 synthetic skills (held-out loss %3) "
+                               "learns a new one, \"%4\" (e.g. %5). Probe, adjust the plan, then train.")
                            .arg(demo::DemoOptions{}.layers)
-                           .arg(files.pretrainLoss, 0, 'f', 2));
+                           .arg(demo::pretrainingSkills().size())
+                           .arg(files.pretrainLoss, 0, 'f', 2)
+                           .arg(QString::fromStdString(demo::fineTuneSkill()))
+                           .arg(QString::fromStdString(demoExampleText())));
         } catch (const std::exception& e) {
             emit failed(QString::fromStdString(e.what()));
         }

@@ -170,7 +170,7 @@ bool MainWindow::openExperiment(const QString& path) {
                             QString::fromStdString(cfg.probe.score));
         train_->setOptions(trainOptionsFrom(cfg));
         plan_->setOptions(planOptionsFrom(cfg));
-        if (!cfg.data.train.empty()) data_->openFile(QString::fromStdString(cfg.data.train));
+        session_->setData(cfg.data);
         model_->setChoices(QString::fromStdString(cfg.model.path), QString::fromStdString(cfg.model.device),
                            QString::fromStdString(cfg.model.dtype));
         if (!cfg.model.path.empty()) model_->load(QString::fromStdString(cfg.model.path));
@@ -190,7 +190,7 @@ bool MainWindow::saveExperiment(const QString& path) {
         cfg.model.path = model_->checkpointDir().toStdString();
         cfg.model.device = model_->device().toStdString();
         cfg.model.dtype = model_->dtype().toStdString();
-        cfg.data.train = session_->dataFile().toStdString();
+        cfg.data = session_->data();
         cfg.probe.batches = probe_->batches();
         cfg.probe.micro_batch_size = probe_->microBatch();
         cfg.probe.sequence_len = probe_->sequenceLength();

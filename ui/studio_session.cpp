@@ -11,13 +11,22 @@ void StudioSession::setModel(const Model& model, const QString& dir) {
     plan_ = {};
     include_.clear();
     exclude_.clear();
+    dataset_.reset();  // tokenised with the previous model's tokenizer
     emit modelChanged();
+    emit datasetChanged();
     emit planChanged();
 }
 
-void StudioSession::setDataFile(const QString& path) {
-    dataFile_ = path;
+void StudioSession::setData(const DataSection& data) {
+    data_ = data;
+    dataset_.reset();
     emit dataChanged();
+    emit datasetChanged();
+}
+
+void StudioSession::setDataset(const LoadedDataset& dataset) {
+    dataset_ = dataset;
+    emit datasetChanged();
 }
 
 void StudioSession::setScores(const ProbeScores& scores, bool final) {

@@ -6,9 +6,11 @@
 #include <QString>
 #include <optional>
 
+#include "core/config/experiment.h"
 #include "core/model/model.h"
 #include "core/plan/adapter_plan.h"
 #include "core/probe/probe_scores.h"
+#include "ui/loaded_dataset.h"
 #include "ui/run_record.h"
 
 namespace aletheia::ui {
@@ -22,9 +24,14 @@ public:
     const QString& modelDir() const { return modelDir_; }
     void setModel(const Model& model, const QString& dir);
 
-    // Train/probe data: a JSONL file; empty until the Data panel picks one.
-    const QString& dataFile() const { return dataFile_; }
-    void setDataFile(const QString& path);
+    // Train/probe data: the experiment's data section; data().train is the JSONL file, empty
+    // until the Data panel picks one (then probe and trainer use synthetic tokens).
+    const DataSection& data() const { return data_; }
+    QString dataFile() const { return QString::fromStdString(data_.train); }
+    void setData(const DataSection& data);
+    // The file tokenised with the current model's tokenizer; null while not (yet) available.
+    const LoadedDataset* dataset() const { return dataset_ ? &*dataset_ : nullptr; }
+    void setDataset(const LoadedDataset& dataset);
 
     bool hasScores() const { return scores_.has_value(); }
     const ProbeScores& scores() const { return *scores_; }
@@ -52,7 +59,8 @@ public:
 
 signals:
     void modelChanged();
-    void dataChanged();
+    void dataChanged();      // the data section (file, split, ...) changed: re-tokenise
+    void datasetChanged();   // a tokenised dataset arrived (or was dropped)
     // `final` is false while the probe is still streaming batches.
     void scoresChanged(bool final);
     void planChanged();
@@ -62,7 +70,8 @@ signals:
 private:
     Model model_;
     QString modelDir_;
-    QString dataFile_;
+    DataSection data_;
+    std::optional<LoadedDataset> dataset_;
     std::optional<ProbeScores> scores_;
     AdapterPlan plan_;
     std::vector<std::string> include_, exclude_;

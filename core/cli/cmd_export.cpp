@@ -44,11 +44,7 @@ CommandSpec exportCommand() {
         // Merging changes the weights: it goes last.
         if (std::find(formats.begin(), formats.end(), "merged") != formats.end()) {
             const std::string out = (fs::path(dir) / "merged").string();
-            saveMerged(model, out);
-            // A merged checkpoint is only usable with its tokenizer next to it.
-            for (const char* f : {"tokenizer.json", "tokenizer.json.gz", "tokenizer_config.json"})
-                if (fs::exists(fs::path(cfg.model.path) / f))
-                    fs::copy_file(fs::path(cfg.model.path) / f, fs::path(out) / f, fs::copy_options::overwrite_existing);
+            saveMerged(model, out, cfg.model.path);  // with the tokenizer: a merged checkpoint must load alone
             std::cout << out << "\n";
         }
         return 0;

@@ -7,6 +7,7 @@
 #include "core/cli/interrupt.h"
 #include "core/cli/progress_printer.h"
 #include "core/common/error.h"
+#include "core/config/dataset_options_for.h"
 
 namespace aletheia::cli {
 
@@ -24,31 +25,15 @@ Model loadExperimentModel(const ExperimentConfig& cfg) {
 
 Tokenizer loadExperimentTokenizer(const ExperimentConfig& cfg) { return Tokenizer::fromDirectory(cfg.model.path); }
 
-namespace {
-
-// The config's data section as tokeniser options, without a validation split.
-text::DatasetOptions datasetOptions(const ExperimentConfig& cfg) {
-    text::DatasetOptions o;
-    o.shape = text::datasetShapeFromName(cfg.data.format);
-    if (cfg.data.chat_template != "auto") o.chatFormat = cfg.data.chat_template;
-    o.trainOnPrompt = cfg.data.train_on_inputs;
-    o.maxSeqLen = cfg.data.sequence_len;
-    o.pack = cfg.data.sample_packing;
-    o.seed = static_cast<uint64_t>(cfg.data.seed);
-    return o;
-}
-
-}  // namespace
-
 std::vector<text::Example> loadExperimentExamples(const ExperimentConfig& cfg, const Tokenizer& tok,
                                                   const std::string& path) {
-    text::Dataset d = loadJsonlDataset(path, tok, datasetOptions(cfg), {}, &interruptToken());
+    text::Dataset d = loadJsonlDataset(path, tok, datasetOptionsFor(cfg.data), {}, &interruptToken());
     for (const auto& bad : d.skipped) std::cerr << "warning: skipped " << bad.message() << "\n";
     return std::move(d.train);
 }
 
 text::Dataset loadExperimentData(const ExperimentConfig& cfg, const Tokenizer& tok) {
-    text::DatasetOptions o = datasetOptions(cfg);
+    text::DatasetOptions o = datasetOptionsFor(cfg.data);
     o.validationFraction = cfg.data.validation.empty() ? cfg.data.val_set_size : 0.0;
     ProgressPrinter progress("read data");
     text::Dataset d = loadJsonlDataset(cfg.data.train, tok, o, progress.callback(), &interruptToken());

@@ -1,5 +1,8 @@
 #include "core/lora/merge.h"
 
+#include <filesystem>
+
+#include "core/common/error.h"
 #include "core/lora/apply_plan.h"
 #include "core/lora/lora_adapter.h"
 #include "core/model/model.h"
@@ -22,9 +25,17 @@ int mergeAdapters(Model& model) {
     return merged;
 }
 
-void saveMerged(Model& model, const std::string& dir) {
+void saveMerged(Model& model, const std::string& dir, const std::string& tokenizerFrom) {
     mergeAdapters(model);
     model.save(dir);
+    if (tokenizerFrom.empty()) return;
+    namespace fs = std::filesystem;
+    for (const char* f : {"tokenizer.json", "tokenizer.json.gz", "tokenizer_config.json", "special_tokens_map.json"}) {
+        std::error_code ec;
+        if (!fs::exists(fs::path(tokenizerFrom) / f)) continue;
+        fs::copy_file(fs::path(tokenizerFrom) / f, fs::path(dir) / f, fs::copy_options::overwrite_existing, ec);
+        if (ec) failIn((fs::path(dir) / f).string(), "cannot copy the tokenizer file: " + ec.message());
+    }
 }
 
 }  // namespace aletheia

@@ -11,6 +11,8 @@ class Model;
 // formed in fp32) and removes the adapters. Returns how many projections were merged.
 int mergeAdapters(Model& model);
 // mergeAdapters, then Model::save(dir): config.json + safetensors (sharded + index when large).
-void saveMerged(Model& model, const std::string& dir);
+// `tokenizerFrom`: the base checkpoint whose tokenizer files are copied along, so the merged
+// folder loads on its own; "" copies none.
+void saveMerged(Model& model, const std::string& dir, const std::string& tokenizerFrom = "");
 
 }  // namespace aletheia

@@ -1,7 +1,8 @@
 #include "ui/panels/compare_panel.h"
 
-#include "core/lora/merge.h"
 #include "ui/studio_session.h"
+#include "ui/workers/export_worker.h"
+#include "ui/workers/worker_thread.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -32,16 +33,23 @@ ComparePanel::ComparePanel(StudioSession* session, QWidget* parent) : QWidget(pa
     baseline_->setObjectName("runBaseline");
     baseline_->setToolTip("Train rank-16 LoRA on every module with the same settings, to measure the speedup");
     connect(baseline_, &QPushButton::clicked, this, &ComparePanel::baselineRequested);
+    exportPeft_ = new QPushButton("Export PEFT adapter…");
+    exportPeft_->setObjectName("exportPeft");
+    exportPeft_->setToolTip("Save the selected run's adapter as adapter_config.json + adapter_model.safetensors "
+                            "(loads with PeftModel.from_pretrained)");
+    connect(exportPeft_, &QPushButton::clicked, this, &ComparePanel::exportPeft);
     exportMerged_ = new QPushButton("Export merged model…");
     exportMerged_->setObjectName("exportMerged");
-    exportMerged_->setToolTip("Fold the last run's adapters into the weights and save a Hugging Face checkpoint");
+    exportMerged_->setToolTip("Fold the selected run's adapters into a copy of the weights and save a Hugging Face "
+                              "checkpoint");
     connect(exportMerged_, &QPushButton::clicked, this, &ComparePanel::exportMerged);
-    message_ = new QLabel("Finished runs appear here. The PEFT adapter of each run is in its output folder.");
+    message_ = new QLabel("Finished runs appear here. Select one to export it (default: the newest).");
     message_->setObjectName("compareMessage");
     message_->setWordWrap(true);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(baseline_);
+    buttons->addWidget(exportPeft_);
     buttons->addWidget(exportMerged_);
     buttons->addStretch();
     auto* layout = new QVBoxLayout(this);
@@ -52,8 +60,14 @@ ComparePanel::ComparePanel(StudioSession* session, QWidget* parent) : QWidget(pa
 }
 
 void ComparePanel::setTrainingActive(bool active) {
-    baseline_->setEnabled(!active);
-    exportMerged_->setEnabled(!active);
+    training_ = active;
+    updateButtons();
+}
+
+void ComparePanel::updateButtons() {
+    baseline_->setEnabled(!training_);
+    exportPeft_->setEnabled(!training_ && !exporting_);
+    exportMerged_->setEnabled(!training_ && !exporting_);
 }
 
 void ComparePanel::refresh() {
@@ -84,18 +98,50 @@ void ComparePanel::refresh() {
     }
 }
 
-void ComparePanel::exportMerged() {
-    if (!session_->model().valid()) return;
-    const QString dir = QFileDialog::getExistingDirectory(this, "Save merged model into folder");
-    if (dir.isEmpty()) return;
-    try {
-        Model model = session_->model();
-        saveMerged(model, dir.toStdString());
-        message_->setText("Merged model saved to " + dir + ". The adapters are now part of the loaded weights.");
-        emit statusMessage("Merged model saved");
-    } catch (const std::exception& e) {
-        message_->setText(QString::fromStdString(e.what()));
+int ComparePanel::exportRunIndex() const {
+    const auto& runs = session_->runs();
+    const auto rows = table_->selectionModel()->selectedRows();
+    if (!rows.isEmpty() && !runs[rows.front().row()].checkpoint.isEmpty()) return rows.front().row();
+    for (int i = int(runs.size()) - 1; i >= 0; --i)
+        if (!runs[i].checkpoint.isEmpty()) return i;
+    return -1;
+}
+
+void ComparePanel::exportPeft() { exportRun(exportRunIndex(), false); }
+void ComparePanel::exportMerged() { exportRun(exportRunIndex(), true); }
+
+void ComparePanel::exportRun(int index, bool merged, const QString& chosenDir) {
+    if (exporting_) return;
+    if (index < 0 || index >= session_->runs().size()) {
+        message_->setText("Nothing to export yet: train a run first (Train stage).");
+        return;
     }
+    const RunRecord& run = session_->runs()[index];
+    QString dir = chosenDir;
+    if (dir.isEmpty()) {
+        const QString suggested = run.outputDir + (merged ? "/merged" : "/adapter");
+        dir = QFileDialog::getExistingDirectory(this, merged ? "Save merged model into folder" : "Save PEFT adapter into folder",
+                                                suggested);
+        if (dir.isEmpty()) return;
+    }
+    ExportRequest request;
+    request.format = merged ? ExportRequest::Format::Merged : ExportRequest::Format::Peft;
+    request.modelDir = session_->modelDir();
+    request.checkpoint = run.checkpoint;
+    request.plan = run.plan;
+    request.outputDir = dir;
+    exporting_ = true;
+    updateButtons();
+    message_->setText(QString("Exporting %1…").arg(run.name));
+    auto* worker = new ExportWorker(request);
+    connect(worker, &ExportWorker::finished, this, [this](bool ok, const QString& m) {
+        exporting_ = false;
+        updateButtons();
+        message_->setText(m);
+        emit statusMessage(ok ? "Export finished" : "Export failed");
+        emit exportFinished(ok, m);
+    });
+    startInThread(worker, &ExportWorker::finished);
 }
 
 }  // namespace aletheia::ui

@@ -1,7 +1,6 @@
 #include "ui/panels/data_panel.h"
 
-#include "ui/studio_session.h"
-
+#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -9,44 +8,41 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <nlohmann/json.hpp>
+
+#include "ui/studio_session.h"
+#include "ui/workers/dataset_worker.h"
+#include "ui/workers/worker_thread.h"
 
 namespace aletheia::ui {
 
 namespace {
-// A preview only: the JSONL shapes the trainer accepts, told apart by their keys.
-struct Example {
-    QString prompt, response;
-};
-QString formatOf(const nlohmann::json& j) {
-    if (j.contains("messages") || j.contains("conversations")) return "chat";
-    if (j.contains("instruction") || j.contains("prompt")) return "instruction";
-    if (j.contains("text")) return "text";
-    return {};
+
+constexpr int kPreviewExamples = 6;
+const char* kPromptStyle = "background:rgba(128,128,128,0.28)";
+const char* kLossStyle = "background:#2a7; color:white";
+
+QString escaped(const std::string& text) {
+    return QString::fromStdString(text).toHtmlEscaped().replace("\n", "⏎<br/>");
 }
-Example exampleOf(const nlohmann::json& j, const QString& format) {
-    auto str = [](const nlohmann::json& v) { return v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString(); };
-    Example e;
-    if (format == "text") {
-        e.response = str(j["text"]);
-    } else if (format == "instruction") {
-        e.prompt = str(j.value("instruction", nlohmann::json(""))) + str(j.value("prompt", nlohmann::json("")));
-        if (j.contains("input") && !str(j["input"]).isEmpty()) e.prompt += "\n" + str(j["input"]);
-        e.response = str(j.value("output", nlohmann::json(""))) + str(j.value("response", nlohmann::json("")));
-    } else {
-        const auto& msgs = j.contains("messages") ? j["messages"] : j["conversations"];
-        for (const auto& m : msgs) {
-            const QString role = str(m.value("role", m.value("from", nlohmann::json(""))));
-            const QString text = str(m.value("content", m.value("value", nlohmann::json(""))));
-            if (role == "assistant" || role == "gpt") e.response += text + "\n";
-            else e.prompt += QString("[%1] %2\n").arg(role, text);
-        }
+
+// One example as runs of prompt tokens (label -100) and loss tokens, each run decoded.
+QString exampleHtml(const text::Example& e, const Tokenizer& tok) {
+    QString html = "<p style='margin:6px 0; font-family:monospace'>";
+    size_t i = 0;
+    while (i < e.inputIds.size()) {
+        const bool loss = e.labels[i] != text::kIgnoreLabel;
+        std::vector<int32_t> run;
+        for (; i < e.inputIds.size() && (e.labels[i] != text::kIgnoreLabel) == loss; ++i) run.push_back(e.inputIds[i]);
+        html += QString("<span style='%1'>%2</span>").arg(loss ? kLossStyle : kPromptStyle, escaped(tok.decode(run, false)));
     }
-    return e;
+    return html + QString(" <span style='color:gray'>(%1 tokens)</span></p><hr/>").arg(e.inputIds.size());
 }
+
 }  // namespace
 
 DataPanel::DataPanel(StudioSession* session, QWidget* parent) : QWidget(parent), session_(session) {
@@ -68,26 +64,68 @@ DataPanel::DataPanel(StudioSession* session, QWidget* parent) : QWidget(parent),
     row->addWidget(browse);
     row->addWidget(clearButton);
 
+    auto* settings = new QGroupBox("Reading");
+    auto* settingsForm = new QFormLayout(settings);
+    format_ = new QComboBox;
+    format_->setObjectName("dataFormatChoice");
+    for (const char* f : {"auto", "instruction", "chat", "text"}) format_->addItem(f);
+    format_->setToolTip("auto: decided by the keys of the first valid line");
+    validationPct_ = new QSpinBox;
+    validationPct_->setObjectName("validationPct");
+    validationPct_->setRange(0, 50);
+    validationPct_->setSuffix(" %");
+    validationPct_->setToolTip("Share of the examples held out for evaluation (taken after a seeded shuffle)");
+    seqLen_ = new QSpinBox;
+    seqLen_->setObjectName("dataSeqLen");
+    seqLen_->setRange(8, 131072);
+    seqLen_->setToolTip("Examples longer than this many tokens are truncated");
+    settingsForm->addRow("Format", format_);
+    settingsForm->addRow("Validation split", validationPct_);
+    settingsForm->addRow("Max tokens per example", seqLen_);
+    connect(format_, &QComboBox::currentTextChanged, this, &DataPanel::settingsEdited);
+    connect(validationPct_, &QSpinBox::editingFinished, this, &DataPanel::settingsEdited);
+    connect(seqLen_, &QSpinBox::editingFinished, this, &DataPanel::settingsEdited);
+
     auto* info = new QGroupBox("Detected");
     auto* form = new QFormLayout(info);
-    format_ = new QLabel("—");
-    format_->setObjectName("dataFormat");
+    detected_ = new QLabel("—");
+    detected_->setObjectName("dataFormat");
     counts_ = new QLabel("—");
     counts_->setObjectName("dataCounts");
-    form->addRow("Format", format_);
+    problems_ = new QLabel("—");
+    problems_->setObjectName("dataProblems");
+    problems_->setWordWrap(true);
+    problems_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    progress_ = new QProgressBar;
+    progress_->setVisible(false);
+    form->addRow("Format", detected_);
     form->addRow("Examples", counts_);
+    form->addRow("Problems", problems_);
+    form->addRow(progress_);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(settings);
+    top->addWidget(info, 1);
 
     preview_ = new QTextBrowser;
     preview_->setObjectName("dataPreview");
-    preview_->setToolTip("Grey: prompt tokens (no loss). Highlighted: response tokens the model learns");
+    preview_->setToolTip("Grey: prompt tokens (no loss). Green: response tokens the model learns");
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(pick);
-    layout->addWidget(info);
-    layout->addWidget(new QLabel("Preview — <span style='background:rgba(128,128,128,0.3)'>prompt (masked)</span> · "
-                                 "<span style='background:#2a7; color:white'>&nbsp;response (loss)&nbsp;</span>"));
+    layout->addLayout(top);
+    layout->addWidget(new QLabel(QString("Preview, as tokenised — <span style='%1'>prompt (masked)</span> · "
+                                         "<span style='%2'>&nbsp;response (loss)&nbsp;</span>")
+                                     .arg(kPromptStyle, kLossStyle)));
     layout->addWidget(preview_, 1);
-    clear();
+
+    connect(session_, &StudioSession::modelChanged, this, &DataPanel::tokenise);
+    connect(session_, &StudioSession::dataChanged, this, [this] {
+        showSettings();
+        tokenise();
+    });
+    showSettings();
+    tokenise();
 }
 
 void DataPanel::browse() {
@@ -96,55 +134,128 @@ void DataPanel::browse() {
 }
 
 void DataPanel::clear() {
-    path_->clear();
-    format_->setText("synthetic tokens (no dataset chosen)");
-    counts_->setText("generated on the fly: repeated random motifs, learnable by any model");
-    preview_->setHtml("<p>No dataset: the probe and the trainer use deterministic synthetic token batches. "
-                      "Choose a JSONL file to fine-tune on real examples.</p>");
-    session_->setDataFile({});
+    DataSection d = session_->data();
+    d.train.clear();
+    session_->setData(d);
 }
 
 void DataPanel::openFile(const QString& path) {
-    QFile f(path);
-    path_->setText(path);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        format_->setText("cannot open " + path);
+    DataSection d = session_->data();
+    d.train = path.toStdString();
+    session_->setData(d);
+}
+
+void DataPanel::settingsEdited() {
+    DataSection d = session_->data();
+    const std::string format = format_->currentText().toStdString();
+    const double val = validationPct_->value() / 100.0;
+    const int seq = seqLen_->value();
+    if (d.format == format && std::abs(d.val_set_size - val) < 1e-9 && d.sequence_len == seq) return;
+    d.format = format;
+    d.val_set_size = val;
+    d.sequence_len = seq;
+    session_->setData(d);
+}
+
+void DataPanel::showSettings() {
+    const DataSection& d = session_->data();
+    const QSignalBlocker b1(format_), b2(validationPct_), b3(seqLen_);
+    path_->setText(QString::fromStdString(d.train));
+    format_->setCurrentText(QString::fromStdString(d.format));
+    validationPct_->setValue(int(std::lround(d.val_set_size * 100)));
+    seqLen_->setValue(d.sequence_len);
+}
+
+void DataPanel::showRawPreview(const QString& note) {
+    QString html = "<p>" + note.toHtmlEscaped() + "</p>";
+    QFile f(session_->dataFile());
+    if (f.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        html += "<pre>";
+        for (int i = 0; i < kPreviewExamples && !f.atEnd(); ++i) html += QString::fromUtf8(f.readLine()).toHtmlEscaped();
+        html += "</pre>";
+    }
+    preview_->setHtml(html);
+}
+
+void DataPanel::tokenise() {
+    if (stop_) stop_->stop = true;  // a newer request supersedes the one in flight
+    stop_.reset();
+    const int generation = ++generation_;
+    progress_->setVisible(false);
+    problems_->setText("—");
+    const QString file = session_->dataFile();
+    if (file.isEmpty()) {
+        detected_->setText("synthetic tokens (no dataset chosen)");
+        counts_->setText("generated on the fly: repeated random motifs, learnable by any model");
+        preview_->setHtml("<p>No dataset: the probe and the trainer use deterministic synthetic token batches. "
+                          "Choose a JSONL file to fine-tune on real examples.</p>");
         return;
     }
-    int good = 0, bad = 0, lineNo = 0, firstBad = 0;
-    QString format;
-    QString html;
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
-        ++lineNo;
-        if (line.isEmpty()) continue;
-        try {
-            const auto j = nlohmann::json::parse(line.toStdString());
-            const QString fmt = formatOf(j);
-            if (fmt.isEmpty() || (!format.isEmpty() && fmt != format)) throw std::runtime_error("shape");
-            format = fmt;
-            if (good < 5) {
-                const Example e = exampleOf(j, fmt);
-                html += QString("<p style='margin:6px 0'><span style='background:rgba(128,128,128,0.3)'>%1</span>"
-                                "<span style='background:#2a7; color:white'>%2</span></p><hr/>")
-                            .arg(e.prompt.toHtmlEscaped().replace("\n", "<br/>"),
-                                 e.response.toHtmlEscaped().replace("\n", "<br/>"));
-            }
-            ++good;
-        } catch (const std::exception&) {
-            if (!bad) firstBad = lineNo;
-            ++bad;
-        }
+    if (!QFile::exists(file)) {
+        detected_->setText("—");
+        counts_->setText("—");
+        problems_->setText(file + ": no such file");
+        preview_->clear();
+        return;
     }
-    format_->setText(format.isEmpty() ? "unknown" : format);
-    counts_->setText(QString("%1 examples · %2 bad line%3%4")
-                         .arg(good)
-                         .arg(bad)
-                         .arg(bad == 1 ? "" : "s")
-                         .arg(bad ? QString(" (first at line %1)").arg(firstBad) : QString()));
+    if (!session_->model().valid()) {
+        detected_->setText("not read yet");
+        counts_->setText("—");
+        showRawPreview("Load a model (Model stage): the file is tokenised with its tokenizer. First lines:");
+        return;
+    }
+    detected_->setText("reading…");
+    counts_->setText("—");
+    progress_->setRange(0, 0);
+    progress_->setVisible(true);
+    stop_ = std::make_shared<StopToken>();
+    auto* worker = new DatasetWorker({file, session_->modelDir(), session_->data()}, stop_);
+    connect(worker, &DatasetWorker::progress, this, [this, generation](qint64 done, qint64 total) {
+        if (generation != generation_ || total <= 0) return;
+        progress_->setRange(0, int(std::min<qint64>(total, INT_MAX)));
+        progress_->setValue(int(std::min<qint64>(done, INT_MAX)));
+    });
+    connect(worker, &DatasetWorker::loaded, this, [this, generation](const LoadedDataset& d) {
+        if (generation != generation_) return;
+        session_->setDataset(d);
+        showDataset(d);
+    });
+    connect(worker, &DatasetWorker::failed, this, [this, generation](const QString& m) {
+        if (generation != generation_) return;
+        detected_->setText("unusable");
+        problems_->setText(m);
+        showRawPreview("The file cannot be used as it is. First lines:");
+        emit statusMessage("Dataset: " + m);
+    });
+    connect(worker, &DatasetWorker::finished, this, [this, generation] {
+        if (generation == generation_) progress_->setVisible(false);
+    });
+    startInThread(worker, &DatasetWorker::finished);
+}
+
+void DataPanel::showDataset(const LoadedDataset& d) {
+    const auto& s = d.stats;
+    detected_->setText(QString::fromStdString(text::datasetShapeName(s.shape)));
+    counts_->setText(QString("%1 training · %2 validation · %3 tokens")
+                         .arg(d.train->size())
+                         .arg(d.validation->size())
+                         .arg(s.tokens));
+    QStringList problems;
+    if (!s.skipped.empty())
+        problems << QString("%1 bad line%2 skipped, first: %3")
+                        .arg(s.skipped.size())
+                        .arg(s.skipped.size() == 1 ? "" : "s")
+                        .arg(QString::fromStdString(s.skipped.front().message()));
+    if (s.truncated) problems << QString("%1 truncated to %2 tokens").arg(s.truncated).arg(session_->data().sequence_len);
+    if (s.withoutTargets) problems << QString("%1 dropped: no response token left").arg(s.withoutTargets);
+    problems_->setText(problems.isEmpty() ? "none" : problems.join("\n"));
+    QString html;
+    for (size_t i = 0; i < d.train->size() && int(i) < kPreviewExamples; ++i) html += exampleHtml((*d.train)[i], *d.tokenizer);
     preview_->setHtml(html);
-    session_->setDataFile(path);
-    emit statusMessage(QString("Dataset: %1 %2 examples").arg(good).arg(format));
+    emit statusMessage(QString("Dataset: %1 %2 examples, %3 tokens")
+                           .arg(d.train->size() + d.validation->size())
+                           .arg(QString::fromStdString(text::datasetShapeName(s.shape)))
+                           .arg(s.tokens));
 }
 
 }  // namespace aletheia::ui

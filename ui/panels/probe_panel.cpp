@@ -143,13 +143,19 @@ void ProbePanel::run() {
         message_->setText("Load a model first (Model stage).");
         return;
     }
+    if (!session_->dataFile().isEmpty() && !session_->dataset()) {
+        message_->setText("The dataset is not ready (Data stage): wait for it to be read, or fix the problem shown there.");
+        return;
+    }
     ProbeRequest request;
     request.batches = batches();
     request.microBatch = microBatch();
     request.sequenceLength = sequenceLength();
     request.rule = scoringRule();
-    request.dataFile = session_->dataFile();
-    request.modelDir = session_->modelDir();
+    if (const LoadedDataset* d = session_->dataset()) {
+        request.examples = d->train;
+        request.padId = d->padId;
+    }
     stop_ = std::make_shared<StopToken>();
     auto* worker = new ProbeWorker(session_->model(), request, stop_);
     connect(worker, &ProbeWorker::batchScored, this, [this](const ProbeScores& scores, int done, int total) {

@@ -116,6 +116,9 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent) : QWidget(parent
     form->addRow("Eval batches", evalBatches_);
     form->addRow("Checkpoint every", ckptEvery_);
     form->addRow("Output folder", outRow);
+    // A dataset sets the batches (synthetic count unused) and its tokenised length.
+    connect(session_, &StudioSession::datasetChanged, this, [this] { trainBatches_->setEnabled(!session_->dataset()); });
+    connect(session_, &StudioSession::dataChanged, this, [this] { seqLen_->setValue(session_->data().sequence_len); });
 
     startButton_ = new QPushButton("Start");
     startButton_->setObjectName("startTraining");
@@ -258,6 +261,10 @@ void TrainPanel::startRun(const AdapterPlan& plan, const QString& name, bool bas
         stats_->setText("Load a model first (Model stage).");
         return;
     }
+    if (!session_->dataFile().isEmpty() && !session_->dataset()) {
+        stats_->setText("The dataset is not ready (Data stage): wait for it to be read, or fix the problem shown there.");
+        return;
+    }
     if (plan.cells.empty()) {
         stats_->setText("The plan is empty: run the probe and choose modules in the Plan stage.");
         return;
@@ -279,16 +286,24 @@ void TrainPanel::startRun(const AdapterPlan& plan, const QString& name, bool bas
     runOutputDir_ = QDir(outputDir_->text()).filePath(slug);
     request.options.output_dir = runOutputDir_.toStdString();
     BatchRequest data;
-    data.modelDir = session_->modelDir().toStdString();
-    data.dataFile = session_->dataFile().toStdString();
     data.vocabSize = session_->model().config().vocabSize;
     data.batches = trainBatches_->value();
     data.microBatch = batch_->value();
     data.sequenceLength = seqLen_->value();
-    request.trainData = data;
-    data.seed = 4242;  // held-out batches
-    data.batches = evalBatches_->value() > 0 ? evalBatches_->value() : 4;
-    request.valData = data;
+    data.seed = request.options.seed;
+    if (const LoadedDataset* d = session_->dataset()) {
+        data.examples = d->train;
+        data.padId = d->padId;
+        request.trainData = data;
+        data.examples = d->validation->empty() ? nullptr : d->validation;
+        data.batches = data.examples ? 1 : 0;  // 0: no evaluation without validation examples
+        request.valData = data;
+    } else {
+        request.trainData = data;
+        data.seed = 4242;  // held-out synthetic batches
+        data.batches = evalBatches_->value() > 0 ? evalBatches_->value() : 4;
+        request.valData = data;
+    }
 
     for (LivePlot* p : plots()) p->clearData();
     updates_->reset(session_->model().numLayers());
@@ -371,7 +386,7 @@ void TrainPanel::onFinished(const TrainResult& r) {
     updates_->flush();
     setRunning(false);
     lastCheckpoint_ = QString::fromStdString(r.last_checkpoint);
-    const bool completed = r.outcome == TrainOutcome::Completed && r.message.empty();
+    const bool completed = r.outcome == TrainOutcome::Completed;
     const QString outcome = r.outcome == TrainOutcome::Completed ? "completed"
                             : r.outcome == TrainOutcome::Stopped  ? "stopped"
                             : r.outcome == TrainOutcome::OutOfMemory ? "out of memory"

@@ -75,6 +75,11 @@ int LivePlot::pointCount(int series) const {
     return graphs_[series]->data()->size();
 }
 
+double LivePlot::firstValue(int series) const {
+    if (pointCount(series) == 0) return std::numeric_limits<double>::quiet_NaN();
+    return graphs_[series]->data()->constBegin()->value;
+}
+
 double LivePlot::lastValue(int series) const {
     if (pointCount(series) == 0) return std::numeric_limits<double>::quiet_NaN();
     return (graphs_[series]->data()->constEnd() - 1)->value;

@@ -26,6 +26,7 @@ public:
 
     // Points already drawn (after the last flush) for a series.
     int pointCount(int series) const;
+    double firstValue(int series) const;
     double lastValue(int series) const;
     // Moves buffered samples into the graphs and repaints now (tests, screenshots).
     void flush();

@@ -1,6 +1,6 @@
 #include "ui/workers/batch_sources.h"
 
-#include "core/common/error.h"
+#include "core/train/example_batch_source.h"
 #include "ui/workers/synthetic_tokens.h"
 
 namespace aletheia::ui {
@@ -20,9 +20,8 @@ std::unique_ptr<BatchSource> syntheticBatches(const BatchRequest& r) {
 }
 
 std::unique_ptr<BatchSource> makeBatchSource(const BatchRequest& r) {
-    if (r.dataFile.empty()) return syntheticBatches(r);
-    // The JSONL dataset path is wired once core/text's dataset API lands.
-    fail("Datasets from JSONL are not available in this build yet: clear the data file to use synthetic tokens");
+    if (!r.examples) return syntheticBatches(r);
+    return std::make_unique<ExampleBatchSource>(r.examples, r.microBatch, r.padId, r.seed);
 }
 
 }  // namespace aletheia::ui

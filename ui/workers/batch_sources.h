@@ -5,15 +5,17 @@
 #include <memory>
 #include <string>
 
+#include "core/text/example.h"
 #include "core/train/batch_source.h"
 
 namespace aletheia::ui {
 
 struct BatchRequest {
-    std::string modelDir;
-    std::string dataFile;        // empty: synthetic tokens
-    int64_t vocabSize = 0;
-    int64_t batches = 8;         // per epoch
+    // Tokenised examples (the Data stage's dataset); null: synthetic tokens.
+    std::shared_ptr<const std::vector<text::Example>> examples;
+    int32_t padId = 0;
+    int64_t vocabSize = 0;       // synthetic tokens only
+    int64_t batches = 8;         // per epoch, synthetic tokens only
     int64_t microBatch = 4;
     int64_t sequenceLength = 64;
     uint64_t seed = 42;
@@ -23,7 +25,8 @@ struct BatchRequest {
 // goes down when trained on and gradients are meaningful when probed.
 std::unique_ptr<BatchSource> syntheticBatches(const BatchRequest& request);
 
-// A dataset-backed source when `dataFile` is set, else syntheticBatches. Throws aletheia::Error.
+// Batches of `examples` (shuffled per epoch with `seed`) when set, else syntheticBatches.
+// Throws aletheia::Error for an empty example set.
 std::unique_ptr<BatchSource> makeBatchSource(const BatchRequest& request);
 
 }  // namespace aletheia::ui

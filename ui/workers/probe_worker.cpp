@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/probe/probe.h"
+#include "core/train/example_batch_source.h"
 #include "ui/workers/synthetic_tokens.h"
 
 #include <exception>
@@ -16,20 +17,32 @@ ProbeWorker::ProbeWorker(Model model, ProbeRequest request, std::shared_ptr<Stop
 void ProbeWorker::run() {
     bool completed = false;
     try {
-        if (!request_.dataFile.isEmpty())
-            fail("Probing a JSONL dataset is not wired in this build yet: use synthetic tokens (Data stage)");
         // Probe batches differ from training batches (own seed): scores measure the task, not the sample.
+        constexpr uint64_t kProbeSeed = 1234;
         std::vector<Batch> batches;
-        for (int i = 0; i < request_.batches; ++i)
-            batches.push_back({syntheticTokens(model_.config().vocabSize, request_.microBatch,
-                                               request_.sequenceLength, 1234, i), {}, {}});
+        if (request_.examples) {
+            ExampleBatchSource source(request_.examples, request_.microBatch, request_.padId, kProbeSeed);
+            for (Batch& b : source.firstBatches(request_.batches)) {
+                const int64_t keep = std::min<int64_t>(b.input_ids.size(1), request_.sequenceLength);
+                batches.push_back({b.input_ids.narrow(1, 0, keep), b.labels.narrow(1, 0, keep),
+                                   b.attention_mask.narrow(1, 0, keep)});
+            }
+        } else {
+            for (int i = 0; i < request_.batches; ++i)
+                batches.push_back({syntheticTokens(model_.config().vocabSize, request_.microBatch,
+                                                   request_.sequenceLength, kProbeSeed, i), {}, {}});
+        }
+        const auto device = model_.device();
+        for (Batch& b : batches)
+            for (torch::Tensor* t : {&b.input_ids, &b.labels, &b.attention_mask})
+                if (t->defined()) *t = t->to(device);
         ProbeOptions options;
         options.rule = ruleFromName(request_.rule.toStdString());
         const ProbeScores scores = runProbe(
             model_, batches, options,
             [this](const ProbeScores& running, int done, int total) { emit batchScored(running, done, total); },
             stop_.get());
-        completed = scores.batches == request_.batches;
+        completed = scores.batches == static_cast<int>(batches.size());
     } catch (const std::exception& e) {
         emit failed(QString::fromStdString(e.what()));
     }

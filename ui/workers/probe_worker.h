@@ -7,6 +7,7 @@
 
 #include "core/model/model.h"
 #include "core/probe/probe_scores.h"
+#include "core/text/example.h"
 
 namespace aletheia::ui {
 
@@ -15,8 +16,9 @@ struct ProbeRequest {
     int microBatch = 4;
     int sequenceLength = 512;
     QString rule = "grad_norm";
-    QString dataFile;   // empty: synthetic tokens
-    QString modelDir;
+    // The Data stage's tokenised examples; null: synthetic tokens.
+    std::shared_ptr<const std::vector<text::Example>> examples;
+    int32_t padId = 0;
 };
 
 class ProbeWorker : public QObject {

@@ -1,0 +1,33 @@
+#include "ui/workers/export_worker.h"
+
+#include <QFileInfo>
+#include <exception>
+
+#include "core/lora/merge.h"
+#include "core/lora/peft_export.h"
+#include "core/model/model.h"
+#include "core/train/checkpoint_adapters.h"
+
+namespace aletheia::ui {
+
+ExportWorker::ExportWorker(ExportRequest request) : request_(std::move(request)) {}
+
+void ExportWorker::run() {
+    try {
+        const std::string base = request_.modelDir.toStdString(), out = request_.outputDir.toStdString();
+        Model model = Model::load(base);
+        loadCheckpointAdapters(model, request_.plan, request_.checkpoint.toStdString());
+        if (request_.format == ExportRequest::Format::Peft) {
+            exportPeft(model, request_.plan, out, QFileInfo(request_.modelDir).fileName().toStdString());
+            emit finished(true, "PEFT adapter written to " + request_.outputDir +
+                                    " (PeftModel.from_pretrained(base, this folder) loads it)");
+        } else {
+            saveMerged(model, out, base);
+            emit finished(true, "Merged checkpoint written to " + request_.outputDir);
+        }
+    } catch (const std::exception& e) {
+        emit finished(false, QString::fromStdString(e.what()));
+    }
+}
+
+}  // namespace aletheia::ui
