@@ -16,9 +16,10 @@ CommandSpec demoCommand() {
     c.usage = "aletheia demo [--cache DIR] [--rebuild] [--build-only] [--set key=value ...]";
     c.description =
         "Builds (once, then cached) a small Llama-architecture model pretrained by our own trainer on "
-        "synthetic skills (copy, sort, count, add, brackets, lookup), then runs the demo experiment: "
-        "probe, plan and a selective LoRA fine-tune on a skill it has never seen (reverse). "
-        "The experiment file is <cache>/demo.yaml: the same schema `aletheia train` runs.";
+        "synthetic skills (sort, count, add, brackets, first, last, length), then runs the demo experiment: "
+        "probe, plan, a selective LoRA fine-tune on a skill it has never seen (max), and eval: task loss and "
+        "forgetting-set loss before and after. The experiment file is <cache>/demo.yaml: the same schema "
+        "`aletheia train` runs.";
     c.options = {{"cache", "DIR", "demo cache folder (default: ~/.cache/aletheia/demo)"},
                  {"rebuild", "", "rebuild the demo model even if a cached one exists"},
                  {"build-only", "", "only build the demo model and its files, do not fine-tune"},
@@ -43,11 +44,11 @@ CommandSpec demoCommand() {
                   << "forgetting set:  " << files.generalData << "\n"
                   << "experiment:      " << files.experiment << "\n";
         if (a.has("build-only")) return 0;
-        // The fine-tune is exactly `aletheia probe|plan|train --config demo.yaml`, in that order.
+        // The fine-tune is exactly `aletheia probe|plan|train|eval --config demo.yaml`, in that order.
         ParsedArgs stepArgs;
         stepArgs.values["config"] = {files.experiment};
         if (a.has("set")) stepArgs.values["set"] = a.all("set");
-        for (const auto& step : {probeCommand(), planCommand(), trainCommand()})
+        for (const auto& step : {probeCommand(), planCommand(), trainCommand(), evalCommand()})
             if (int rc = step.run(stepArgs); rc != 0) return rc;
         return 0;
     };

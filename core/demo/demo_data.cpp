@@ -36,7 +36,7 @@ void writeLines(const std::string& path, const std::vector<SkillExample>& exampl
 
 void writeDemoDatasets(const std::string& dir) {
     std::filesystem::create_directories(dir);
-    writeLines(dir + "/reverse.jsonl", makeExamples({fineTuneSkill()}, kTaskExamples, kTaskSeed));
+    writeLines(dir + "/task.jsonl", makeExamples({fineTuneSkill()}, kTaskExamples, kTaskSeed));
     writeLines(dir + "/general.jsonl", makeExamples(pretrainingSkills(), kGeneralExamples, kGeneralSeed));
 }
 

@@ -26,7 +26,7 @@ namespace aletheia::demo {
 namespace {
 
 // Bump when anything below changes what gets built, so stale caches are rebuilt.
-constexpr int kDemoVersion = 1;
+constexpr int kDemoVersion = 2;
 constexpr int kPretrainExamples = 8000;
 
 std::string alphabet() {
@@ -58,7 +58,7 @@ nlohmann::json llamaConfig(const DemoOptions& o, int64_t vocab, int32_t eos) {
 
 nlohmann::json infoFor(const DemoOptions& o) {
     return {{"demo_version", kDemoVersion}, {"seed", o.seed}, {"pretrain_steps", o.pretrainSteps},
-            {"batch_size", o.batchSize},    {"layers", o.layers}, {"hidden", o.hidden}};
+            {"batch_size", o.batchSize}, {"lr", o.pretrainLr},    {"layers", o.layers}, {"hidden", o.hidden}};
 }
 
 // A cached model is reusable when it was completed with the same recipe.
@@ -87,21 +87,22 @@ std::shared_ptr<std::vector<text::Example>> tokenizeSkills(const std::vector<Ski
 
 void writeExperiment(const DemoFiles& f) {
     ExperimentConfig cfg;
-    cfg.name = "demo-reverse";
+    cfg.name = "demo-" + fineTuneSkill();
     cfg.model.path = f.modelDir;
     cfg.data.train = f.taskData;
+    cfg.data.forgetting = f.generalData;
     cfg.data.format = "instruction";
     cfg.data.sequence_len = 64;
     cfg.data.val_set_size = 0.2;
     cfg.probe.batches = 6;
     cfg.probe.micro_batch_size = 16;
     cfg.lora.lora_dropout = 0.0;
-    cfg.train.learning_rate = 3e-3;
+    cfg.train.learning_rate = 3e-4;  // higher learns the task faster but forgets much more (docs/BENCHMARKS.md)
     cfg.train.max_steps = 150;
     cfg.train.warmup_steps = 10;
     cfg.train.micro_batch_size = 16;
     cfg.train.eval_steps = 25;
-    cfg.output.dir = f.root + "/runs/demo-reverse";
+    cfg.output.dir = f.root + "/runs/" + cfg.name;
     saveExperiment(cfg, f.experiment);
 }
 
@@ -121,7 +122,7 @@ DemoFiles ensureDemo(const DemoOptions& o, const DemoObserver& obs, StopToken* s
     DemoFiles f;
     f.root = o.cacheDir.empty() ? defaultDemoCacheDir() : o.cacheDir;
     f.modelDir = f.root + "/model";
-    f.taskData = f.root + "/reverse.jsonl";
+    f.taskData = f.root + "/task.jsonl";
     f.generalData = f.root + "/general.jsonl";
     f.experiment = f.root + "/demo.yaml";
     std::error_code ec;
@@ -155,7 +156,7 @@ DemoFiles ensureDemo(const DemoOptions& o, const DemoObserver& obs, StopToken* s
 
     TrainOptions t;
     t.full_finetune = true;
-    t.lr = 3e-3;
+    t.lr = o.pretrainLr;
     t.weight_decay = 0.01;
     t.schedule = "cosine";
     t.warmup_steps = 50;

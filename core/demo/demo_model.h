@@ -1,7 +1,7 @@
 #pragma once
 // The built-in demo: a small Llama-architecture checkpoint (HF format, real tokenizer.json)
 // that our own trainer pretrains, full-parameter, on the synthetic skills; plus the demo task
-// (the held-out "reverse" skill) and a forgetting set, and an experiment YAML that runs it.
+// (a held-out skill) and a forgetting set, and an experiment YAML that runs it.
 // Built once, cached (default ~/.cache/aletheia/demo), rebuilt when missing or outdated.
 // Same seed, same model, bit for bit on one machine.
 #include <cstdint>
@@ -16,8 +16,9 @@ namespace aletheia::demo {
 struct DemoOptions {
     std::string cacheDir;            // empty: defaultDemoCacheDir()
     uint64_t seed = 1234;
-    int64_t pretrainSteps = 500;
-    int64_t batchSize = 16;
+    int64_t pretrainSteps = 1500;
+    int64_t batchSize = 32;
+    double pretrainLr = 3e-3;
     int64_t layers = 6;
     int64_t hidden = 96;
     bool rebuild = false;            // rebuild even if a complete cached model exists
@@ -26,7 +27,7 @@ struct DemoOptions {
 struct DemoFiles {
     std::string root;        // the cache folder
     std::string modelDir;    // config.json, model.safetensors, tokenizer.json, demo_info.json
-    std::string taskData;    // reverse.jsonl
+    std::string taskData;    // task.jsonl
     std::string generalData; // general.jsonl (forgetting set)
     std::string experiment;  // demo.yaml
     bool built = false;      // true: built by this call; false: taken from the cache

@@ -43,10 +43,6 @@ using Maker = std::function<SkillExample(uint64_t&)>;
 
 const std::map<std::string, Maker>& makers() {
     static const std::map<std::string, Maker> m = {
-        {"copy", [](uint64_t& s) {
-             auto w = letters(s, uniform(s, 3, 8));
-             return SkillExample{"copy", "copy: " + w + " =", " " + w};
-         }},
         {"sort", [](uint64_t& s) {
              auto v = digits(s, uniform(s, 3, 6));
              auto sorted = v;
@@ -77,20 +73,23 @@ const std::map<std::string, Maker>& makers() {
              ok = ok && depth == 0;
              return SkillExample{"brackets", "balanced: " + w + " =", ok ? " yes" : " no"};
          }},
-        {"lookup", [](uint64_t& s) {
-             std::string keys = letters(s, 4);
-             std::string prompt = "lookup:";
-             for (char k : keys) prompt += " " + std::string(1, k) + "=" + std::to_string(uniform(s, 0, 9));
-             int pick = uniform(s, 0, 3);
-             // The first occurrence of the picked key wins.
-             auto at = prompt.find(std::string(" ") + keys[pick] + "=");
-             return SkillExample{"lookup", prompt + " ? " + std::string(1, keys[pick]) + " =",
-                                 " " + prompt.substr(at + 3, 1)};
-         }},
-        // Held out: the demo model never sees it during pretraining.
-        {"reverse", [](uint64_t& s) {
+        {"first", [](uint64_t& s) {
              auto w = letters(s, uniform(s, 3, 8));
-             return SkillExample{"reverse", "reverse: " + w + " =", " " + std::string(w.rbegin(), w.rend())};
+             return SkillExample{"first", "first: " + w + " =", " " + w.substr(0, 1)};
+         }},
+        {"last", [](uint64_t& s) {
+             auto w = letters(s, uniform(s, 3, 8));
+             return SkillExample{"last", "last: " + w + " =", " " + w.substr(w.size() - 1)};
+         }},
+        {"length", [](uint64_t& s) {
+             auto w = letters(s, uniform(s, 1, 9));
+             return SkillExample{"length", "length: " + w + " =", " " + std::to_string(w.size())};
+         }},
+        // Held out: the demo model never sees it during pretraining. It needs what sort taught
+        // (the order of digits) in a new format, so a small adapter can learn it quickly.
+        {"max", [](uint64_t& s) {
+             auto v = digits(s, uniform(s, 3, 6));
+             return SkillExample{"max", "max: " + join(v) + " =", " " + std::to_string(*std::max_element(v.begin(), v.end()))};
          }},
     };
     return m;
@@ -99,12 +98,12 @@ const std::map<std::string, Maker>& makers() {
 }  // namespace
 
 const std::vector<std::string>& pretrainingSkills() {
-    static const std::vector<std::string> s = {"copy", "sort", "count", "add", "brackets", "lookup"};
+    static const std::vector<std::string> s = {"sort", "count", "add", "brackets", "first", "last", "length"};
     return s;
 }
 
 const std::string& fineTuneSkill() {
-    static const std::string s = "reverse";
+    static const std::string s = "max";
     return s;
 }
 

@@ -29,12 +29,14 @@ private slots:
         QVERIFY(differ > 100);
     }
     void answersAreRight() {
-        for (const auto& e : makeExamples({"reverse", "sort", "copy"}, 60, 3)) {
+        for (const auto& e : makeExamples({"max", "sort", "first", "last", "length"}, 100, 3)) {
             auto body = e.prompt.substr(e.prompt.find(':') + 2);
             body = body.substr(0, body.size() - 2);  // drop " ="
             std::string expect;
-            if (e.skill == "reverse") expect = std::string(body.rbegin(), body.rend());
-            if (e.skill == "copy") expect = body;
+            if (e.skill == "first") expect = body.substr(0, 1);
+            if (e.skill == "last") expect = body.substr(body.size() - 1);
+            if (e.skill == "length") expect = std::to_string(body.size());
+            if (e.skill == "max") expect = std::string(1, *std::max_element(body.begin(), body.end()));  // ' ' < digits
             if (e.skill == "sort") {
                 std::string digits;
                 for (char ch : body) if (ch != ' ') digits += ch;
@@ -59,7 +61,7 @@ private slots:
     void checkedInDatasetsAreRegenerable() {
         QTemporaryDir dir;
         writeDemoDatasets(dir.path().toStdString());
-        for (const char* name : {"reverse.jsonl", "general.jsonl"}) {
+        for (const char* name : {"task.jsonl", "general.jsonl"}) {
             auto slurp = [](const std::string& p) {
                 std::ifstream in(p, std::ios::binary);
                 std::stringstream ss;
