@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     args.addOption({"demo", "Open the built-in demo model and task."});
     args.addOption({"model", "Load this checkpoint folder at start.", "dir"});
     args.addOption({"experiment", "Open this experiment YAML at start.", "file"});
-    args.addOption({"screenshot-dir", "Drive every stage on --model and save a PNG per stage here, then quit.", "dir"});
+    args.addOption({"screenshot-dir", "Drive every stage on --demo or --model and save a PNG per stage here, then quit.", "dir"});
     args.addOption({"steps", "Training steps for --screenshot-dir (default 60).", "n", "60"});
     args.process(app);
 
@@ -37,8 +37,10 @@ int main(int argc, char** argv) {
     window.show();
     if (args.isSet("screenshot-dir")) {
         window.resize(1600, 1000);
-        auto* tour = new aletheia::ui::ScreenshotTour(&window, args.value("model"), args.value("screenshot-dir"),
-                                                      args.value("steps").toInt());
+        const bool demo = args.isSet("demo");
+        auto* tour = new aletheia::ui::ScreenshotTour(&window, demo ? QString() : args.value("model"),
+                                                      args.value("screenshot-dir"),
+                                                      args.isSet("steps") || !demo ? args.value("steps").toInt() : 0);
         QObject::connect(tour, &aletheia::ui::ScreenshotTour::done, &app, [] { QApplication::quit(); });
         tour->start();
     } else if (args.isSet("demo")) {

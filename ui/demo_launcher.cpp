@@ -8,11 +8,11 @@
 namespace aletheia::ui {
 
 namespace {
-// One example of the task as the banner shows it: "max: 6 7 1 =  9".
+// One example of the task as the banner shows it: "max: 6 7 1 = 7".
 std::string demoExampleText() {
     uint64_t state = 1;
     const auto e = demo::makeExample(demo::fineTuneSkill(), state);
-    return e.prompt + " " + e.response;
+    return e.prompt + e.response;
 }
 }  // namespace
 

@@ -24,6 +24,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QVBoxLayout>
 #include <exception>
 
 namespace aletheia::ui {
@@ -52,7 +53,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                            "Choose where LoRA goes and with which ranks", "Train and watch it live",
                            "Compare runs, export adapters and models"};
     for (int i = 0; i < tips.size(); ++i) stages_->setTabToolTip(i, QString("%1 (Alt+%2)").arg(tips[i]).arg(i + 1));
-    setCentralWidget(stages_);
+    // A one-line banner above the stages (the demo explains itself there); hidden otherwise.
+    banner_ = new QLabel;
+    banner_->setObjectName("demoBanner");
+    banner_->setWordWrap(true);
+    banner_->setContentsMargins(10, 6, 10, 6);
+    banner_->hide();
+    auto* central = new QWidget;
+    auto* column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 4, 0, 0);
+    column->addWidget(banner_);
+    column->addWidget(stages_, 1);
+    setCentralWidget(central);
 
     eta_ = new QLabel;
     eta_->setObjectName("etaLabel");
@@ -146,6 +158,10 @@ void MainWindow::buildMenus() {
 void MainWindow::setDarkPalette(bool dark) {
     applyTheme(dark);
     applyPlotTheme(this, dark);
+    // A style-sheeted label keeps the colours it was polished with: restate them per palette.
+    banner_->setStyleSheet(QString("QLabel#demoBanner { background: rgba(42, 130, 218, 0.18); border-radius: 4px; "
+                                   "color: %1; }")
+                               .arg(QApplication::palette().color(QPalette::WindowText).name()));
     QSettings().setValue("window/dark", dark);
 }
 
@@ -227,10 +243,8 @@ void MainWindow::openDemo() {
     });
     connect(launcher, &DemoLauncher::ready, this, [this, launcher](const QString& experiment, const QString& banner) {
         openExperiment(experiment);
-        auto* label = new QLabel(banner, this);
-        label->setObjectName("demoBanner");
-        label->setWordWrap(true);
-        statusBar()->addWidget(label, 1);
+        banner_->setText(banner);
+        banner_->show();
         launcher->deleteLater();
     });
     connect(launcher, &DemoLauncher::failed, this, [this, launcher](const QString& error) {

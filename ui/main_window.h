@@ -54,6 +54,7 @@ private:
     PlanPanel* plan_ = nullptr;
     TrainPanel* train_ = nullptr;
     ComparePanel* compare_ = nullptr;
+    QLabel* banner_ = nullptr;
     QLabel* eta_ = nullptr;
     QString experimentPath_;
     bool closeAfterStop_ = false;

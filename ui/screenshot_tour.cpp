@@ -33,8 +33,19 @@ void ScreenshotTour::shoot(int stage, const QString& name) {
 }
 
 void ScreenshotTour::start() {
+    if (modelDir_.isEmpty()) {  // the demo: wait until its task is tokenised
+        connect(w_->session(), &StudioSession::datasetChanged, this, &ScreenshotTour::afterDataset);
+        w_->openDemo();
+        return;
+    }
     connect(w_->session(), &StudioSession::modelChanged, this, &ScreenshotTour::afterLoad, Qt::SingleShotConnection);
     w_->modelPanel()->load(modelDir_);
+}
+
+void ScreenshotTour::afterDataset() {
+    if (!w_->session()->dataset()) return;
+    disconnect(w_->session(), &StudioSession::datasetChanged, this, &ScreenshotTour::afterDataset);
+    afterLoad();
 }
 
 void ScreenshotTour::afterLoad() {
@@ -57,8 +68,9 @@ void ScreenshotTour::afterProbe() {
         if (auto* alloc = w_->findChild<QComboBox*>("planAllocation")) alloc->setCurrentIndex(1);  // attention/MLP
         QTimer::singleShot(300, this, [this] {
             shoot(3, "4-plan");
-            w_->findChild<QSpinBox*>("trainMaxSteps")->setValue(trainSteps_);
-            w_->findChild<QDoubleSpinBox*>("trainLr")->setValue(3e-3);  // tiny models need a brisk rate to show a curve
+            if (trainSteps_ > 0) w_->findChild<QSpinBox*>("trainMaxSteps")->setValue(trainSteps_);
+            if (!modelDir_.isEmpty())  // synthetic tokens on a fixture: a brisk rate shows a curve
+                w_->findChild<QDoubleSpinBox*>("trainLr")->setValue(3e-3);
             w_->findChild<QLineEdit*>("trainOutputDir")->setText(QDir(outDir_).filePath("../runs-tour"));
             connect(w_->trainPanel(), &TrainPanel::runFinished, this, &ScreenshotTour::afterTrain,
                     Qt::SingleShotConnection);
@@ -80,7 +92,14 @@ void ScreenshotTour::afterTrain() {
 void ScreenshotTour::afterBaseline() {
     QTimer::singleShot(300, this, [this] {
         shoot(5, "6-compare");
-        emit done(true);
+        w_->setDarkPalette(true);
+        shoot(3, "7-plan-dark");
+        w_->setDarkPalette(false);
+        w_->resize(1366, 768);
+        QTimer::singleShot(300, this, [this] {
+            shoot(2, "8-probe-1366x768");
+            emit done(true);
+        });
     });
 }
 

@@ -1,13 +1,44 @@
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
 #include "core/cli/commands.h"
+#include "core/cli/experiment_args.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/progress_printer.h"
 #include "core/demo/demo_model.h"
+#include "core/io/json_file.h"
 
 namespace aletheia::cli {
+
+namespace {
+
+// The demo's outcome in two lines, from the eval.json the eval step wrote: did the task loss
+// fall, and did the forgetting set stay within the stated bound? Returns false if it did not.
+// (Printed, not an error: a statistical outcome on a new machine is information, not a crash.)
+bool printDemoVerdict(const std::string& evalJson) {
+    const auto report = readJsonFile(evalJson);
+    bool ok = true;
+    for (const auto& set : report.at("sets")) {
+        if (set.at("adapted").is_null()) continue;
+        const double before = set["base"]["loss"], after = set["adapted"]["loss"];
+        const std::string name = set["name"];
+        std::cout << std::fixed << std::setprecision(3) << "demo " << std::setw(10) << std::left << name
+                  << " loss " << before << " -> " << after << " (" << std::showpos << after - before << std::noshowpos;
+        if (name == "forgetting") {
+            const bool within = after - before < demo::kDemoForgettingBound;
+            ok = ok && within;
+            std::cout << ", bound +" << demo::kDemoForgettingBound << (within ? ": within" : ": EXCEEDED");
+        } else {
+            std::cout << ", " << std::setprecision(0) << 100.0 * (before - after) / before << "% lower";
+        }
+        std::cout << ")\n";
+    }
+    return ok;
+}
+
+}  // namespace
 
 CommandSpec demoCommand() {
     CommandSpec c;
@@ -50,6 +81,8 @@ CommandSpec demoCommand() {
         if (a.has("set")) stepArgs.values["set"] = a.all("set");
         for (const auto& step : {probeCommand(), planCommand(), trainCommand(), evalCommand()})
             if (int rc = step.run(stepArgs); rc != 0) return rc;
+        const ExperimentConfig cfg = experimentFromArgs(stepArgs, "demo");
+        printDemoVerdict((std::filesystem::path(cfg.output.dir) / "eval.json").string());
         return 0;
     };
     return c;

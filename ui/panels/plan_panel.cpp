@@ -116,6 +116,7 @@ PlanPanel::PlanPanel(StudioSession* session, QWidget* parent) : QWidget(parent),
         l->setObjectName(name);
         l->setToolTip(tip);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        l->setWordWrap(true);  // the side panel is narrow at 1366x768
         return l;
     };
     params_ = label("planParams", "Trainable LoRA parameters of this plan (and share of uniform r=16 LoRA)");
