@@ -20,6 +20,7 @@
 #include "core/probe/probe.h"
 #include "core/train/example_batch_source.h"
 #include "ui/main_window.h"
+#include "ui_test_support.h"
 #include "ui/panels/compare_panel.h"
 #include "ui/panels/data_panel.h"
 #include "ui/panels/plan_panel.h"
@@ -39,11 +40,7 @@ class TstStudioData : public QObject {
     demo::DemoFiles demoFiles;
 
     template <typename T>
-    T* find(const char* name) {
-        T* child = w->findChild<T*>(name);
-        if (!child) qFatal("no widget named %s", name);
-        return child;
-    }
+    T* find(const char* name) { return findNamed<T>(w.get(), name); }
 
 private slots:
     void initTestCase() {

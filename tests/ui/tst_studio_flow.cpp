@@ -15,6 +15,7 @@
 #include "core/plan/make_plan.h"
 #include "core/probe/probe.h"
 #include "ui/main_window.h"
+#include "ui_test_support.h"
 #include "ui/panels/model_panel.h"
 #include "ui/panels/plan_panel.h"
 #include "ui/panels/probe_panel.h"
@@ -33,11 +34,7 @@ class TstStudioFlow : public QObject {
     QTemporaryDir out;
 
     template <typename T>
-    T* find(const char* name) {
-        T* child = w->findChild<T*>(name);
-        if (!child) qFatal("no widget named %s", name);
-        return child;
-    }
+    T* find(const char* name) { return findNamed<T>(w.get(), name); }
 
 private slots:
     void initTestCase() {
