@@ -1,6 +1,5 @@
 #include "ui/workers/probe_worker.h"
 
-#include "core/common/error.h"
 #include "core/probe/probe.h"
 #include "core/train/example_batch_source.h"
 #include "ui/workers/synthetic_tokens.h"
