@@ -1,7 +1,12 @@
 #include "core/cli/cli.h"
 
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/cli/commands.h"
@@ -44,6 +49,10 @@ int runCommand(const CommandSpec& spec, const std::vector<std::string>& args) {
 }  // namespace
 
 int run(int argc, char** argv) {
+    // libtorch here starts with one intra-op thread; a headless run owns the machine, so use
+    // every core (the demo pretrains ~25% faster on 2) unless OMP_NUM_THREADS says otherwise.
+    if (!std::getenv("OMP_NUM_THREADS"))
+        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     const auto commands = allCommands();
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
         std::string(argv[1]) == "help") {
