@@ -13,6 +13,8 @@
 #include <QSpinBox>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include <climits>
+#include <cmath>
 
 #include "ui/studio_session.h"
 #include "ui/workers/dataset_worker.h"
