@@ -10,6 +10,7 @@
 #include "ui/panels/plan_panel.h"
 #include "ui/panels/probe_panel.h"
 #include "ui/panels/train_panel.h"
+#include "ui/recent_list.h"
 #include "ui/studio_session.h"
 #include "ui/theme.h"
 
@@ -224,14 +225,7 @@ bool MainWindow::saveExperiment(const QString& path) {
     }
 }
 
-void MainWindow::rememberRecentExperiment(const QString& path) {
-    QSettings settings;
-    QStringList list = settings.value("recentExperiments").toStringList();
-    list.removeAll(path);
-    list.prepend(path);
-    while (list.size() > 10) list.removeLast();
-    settings.setValue("recentExperiments", list);
-}
+void MainWindow::rememberRecentExperiment(const QString& path) { rememberRecent("recentExperiments", path); }
 
 void MainWindow::openDemo() {
     // The first launch pretrains the demo model in a worker (minutes); later ones are instant.

@@ -1,5 +1,6 @@
 #include "ui/panels/model_panel.h"
 
+#include "ui/recent_list.h"
 #include "ui/studio_session.h"
 #include "ui/workers/model_load_worker.h"
 #include "ui/workers/worker_thread.h"
@@ -222,12 +223,7 @@ void ModelPanel::showSummary() {
 }
 
 void ModelPanel::rememberRecent(const QString& dir) {
-    QSettings settings;
-    QStringList list = settings.value("recentModels").toStringList();
-    list.removeAll(dir);
-    list.prepend(dir);
-    while (list.size() > 10) list.removeLast();
-    settings.setValue("recentModels", list);
+    const QStringList list = aletheia::ui::rememberRecent("recentModels", dir);
     recent_->clear();
     recent_->addItems(list);
 }
