@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
 # Installs every Debian package Aletheia Studio needs to build, run and test.
 # Idempotent: runs `apt-get update` and `apt-get install` only when something is missing.
+#
+#   install-deps.sh           Debian's packages (libtorch 1.13, CPU): the README's default build
+#   install-deps.sh --torch2  the same, plus a virtual environment with PyTorch 2.x from PyPI (a CUDA
+#                             libtorch that also runs on CPU) and the pinned reference libraries
+#                             (transformers, peft, tokenizers) of packaging/requirements-torch2.txt,
+#                             in $ALETHEIA_VENV (default ~/.cache/aletheia/venv), reused when it
+#                             already holds exactly those pins. Prints the venv's python last.
 set -euo pipefail
+
+torch2=0
+for arg in "$@"; do
+  case "$arg" in
+    --torch2) torch2=1 ;;
+    *) echo "install-deps: unknown option '$arg' (known: --torch2)" >&2; exit 1 ;;
+  esac
+done
+here="$(cd "$(dirname "$0")" && pwd)"
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -21,14 +37,34 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+# The torch-2 environment is made with the system's python3 and its venv module.
+if [ "$torch2" -eq 1 ] && ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  packages+=(python3-venv python3-pip)
+  missing+=(python3-venv python3-pip)
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+else
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+[ "$torch2" -eq 1 ] || exit 0
+
+venv="${ALETHEIA_VENV:-$HOME/.cache/aletheia/venv}"
+requirements="$here/requirements-torch2.txt"
+stamp="$venv/.aletheia-requirements"
+if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$stamp"; then
+  echo "install-deps: torch-2 environment $venv is current"
+else
+  echo "install-deps: creating the torch-2 environment in $venv (PyTorch 2 with CUDA: a few GB)"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$stamp"
+fi
+"$venv/bin/python" -c 'import torch, transformers, peft, tokenizers; print("install-deps: torch", torch.__version__, "transformers", transformers.__version__, "peft", peft.__version__, "tokenizers", tokenizers.__version__)'

@@ -7,6 +7,8 @@
 #include "core/cli/usage_error.h"
 #include "core/common/error.h"
 #include "core/io/safetensors_writer.h"
+#include "core/lora/apply_plan.h"
+#include "core/lora/peft_import.h"
 #include "core/model/model.h"
 
 namespace aletheia::cli {
@@ -15,12 +17,14 @@ CommandSpec forwardCommand() {
     CommandSpec c;
     c.name = "forward";
     c.summary = "run the model on token ids and save logits and loss (safetensors)";
-    c.usage = "aletheia forward <model-dir> --ids ids.json --out out.safetensors [--dtype fp32|bf16] [--device cpu|cuda]";
+    c.usage = "aletheia forward <model-dir> --ids ids.json --out out.safetensors [--adapter DIR] [--dtype fp32|bf16] [--device cpu|cuda]";
     c.description =
         "ids.json is a JSON array of equal-length arrays of token ids. Writes `logits` float32 [B,T,V]\n"
-        "and `loss` float32 scalar: the mean causal-LM loss with labels = ids.";
+        "and `loss` float32 scalar: the mean causal-LM loss with labels = ids. With --adapter, the model\n"
+        "carries that PEFT LoRA adapter (ours or Hugging Face's), unmerged, without dropout.";
     c.options = {{"ids", "FILE", "JSON array of equal-length arrays of token ids"},
                  {"out", "FILE", "output .safetensors"},
+                 {"adapter", "DIR", "a PEFT LoRA adapter directory to apply"},
                  {"dtype", "DTYPE", "fp32 (default) or bf16"},
                  {"device", "DEVICE", "cpu (default), cuda or cuda:N"}};
     c.minPositionals = c.maxPositionals = 1;
@@ -31,7 +35,11 @@ CommandSpec forwardCommand() {
         options.dtype = parseDtype(a.value("dtype", "fp32"));
         options.device = parseDevice(a.value("device", "cpu"));
         options.stop = &interruptToken();
-        const Model model = Model::load(a.positionals[0], options);
+        Model model = Model::load(a.positionals[0], options);
+        if (a.has("adapter")) {
+            importPeft(model, a.value("adapter"));
+            setAdaptersTraining(model, false);
+        }
         const int64_t vocab = model.config().vocabSize;
         if (ids.max().item<int64_t>() >= vocab)
             failIn(a.value("ids"), "token id " + std::to_string(ids.max().item<int64_t>()) +

@@ -83,4 +83,21 @@ AdapterPlan importPeft(Model& model, const std::string& dir) {
     return planOfAdapters(model);
 }
 
+void loadPeftValues(const std::vector<TrainableParam>& params, const std::string& dir) {
+    const std::string weightsPath = (fs::path(dir) / "adapter_model.safetensors").string();
+    if (!fs::exists(weightsPath)) failIn(dir, "adapter_model.safetensors is missing");
+    auto file = SafetensorsFile::open(weightsPath);
+    torch::NoGradGuard noGrad;
+    for (const auto& p : params) {
+        std::string key = "base_model.model." + p.name + ".weight";
+        if (!file->contains(key)) key = "base_model.model." + p.name + ".default.weight";
+        if (!file->contains(key)) failIn(weightsPath, "no initial value for " + p.name, p.name);
+        const torch::Tensor value = file->tensor(key);
+        if (value.sizes() != p.tensor.sizes())
+            failIn(weightsPath, "shape " + c10::str(value.sizes()) + " where the plan needs " + c10::str(p.tensor.sizes()),
+                   key);
+        p.tensor.copy_(value);
+    }
+}
+
 }  // namespace aletheia

@@ -27,6 +27,8 @@ struct TrainOptions {
     bool activation_checkpointing = false;  // recompute each block in backward instead of storing
     std::string output_dir;            // checkpoints go to <output_dir>/checkpoints; empty: none
     bool full_finetune = false;        // train all Model::parameters(); the plan is ignored
+    std::string init_adapter;          // a PEFT adapter directory whose values start the adapters
+                                       //   (instead of the seeded PEFT-style init); "": none
 };
 
 }  // namespace aletheia

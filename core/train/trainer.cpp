@@ -7,6 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/lora/apply_plan.h"
+#include "core/lora/peft_import.h"
 #include "core/model/model.h"
 #include "core/train/adamw.h"
 #include "core/train/checkpoint.h"
@@ -153,6 +154,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
 
     torch::manual_seed(o.seed);  // dropout draws from the default generators
     std::vector<TrainableParam> params = o.full_finetune ? fullParameters(model) : applyPlan(model, plan, o.seed);
+    if (!o.init_adapter.empty() && !o.full_finetune) loadPeftValues(params, o.init_adapter);
     if (o.full_finetune) {
         removeAdapters(model);
         if (model.dtype() != torch::kFloat32)
