@@ -15,7 +15,7 @@ def corpus():
         for file in ("expected_public.jsonl", "known_divergences.jsonl"):
             path = FIXTURES / "tokenizers" / name / file
             if path.exists():
-                texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+                texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").split("\n") if line]
     texts += json.loads((FIXTURES / "tokenizers" / "synthetic" / "strings.json").read_text(encoding="utf-8"))
     return list(dict.fromkeys(texts))  # unique, in order
 
@@ -25,7 +25,7 @@ def ours(directory, texts, special):
     stdin = "".join(json.dumps(t) + "\n" for t in texts)
     r = subprocess.run(args, input=stdin, capture_output=True, text=True)
     check(r.returncode == 0, f"aletheia tokenize {directory}: {r.stderr.strip()}")
-    return [json.loads(line) for line in r.stdout.splitlines()]
+    return [json.loads(line) for line in r.stdout.split("\n") if line]
 
 
 def main():
