@@ -3,6 +3,7 @@
 // merge into base weights, merged checkpoint save/load.
 #include <torch/torch.h>
 #include <QtTest/QtTest>
+#include <unistd.h>  // getpid
 
 #include <filesystem>
 #include <map>

@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 #include <QtTest/QtTest>
+#include <unistd.h>  // getpid
 
 #include "core/common/error.h"
 #include "core/io/json_file.h"

@@ -3,6 +3,7 @@
 // activation checkpointing, guards, events, and that training really learns.
 #include <torch/torch.h>
 #include <QtTest/QtTest>
+#include <unistd.h>  // getpid
 
 #include <chrono>
 #include <filesystem>
