@@ -10,6 +10,7 @@
 #include "core/lora/apply_plan.h"
 #include "core/lora/lora_adapter.h"
 #include "core/lora/peft_export.h"
+#include "core/lora/peft_names.h"
 #include "core/model/model.h"
 
 namespace aletheia {
@@ -89,8 +90,11 @@ void loadPeftValues(const std::vector<TrainableParam>& params, const std::string
     auto file = SafetensorsFile::open(weightsPath);
     torch::NoGradGuard noGrad;
     for (const auto& p : params) {
-        std::string key = "base_model.model." + p.name + ".weight";
-        if (!file->contains(key)) key = "base_model.model." + p.name + ".default.weight";
+        // p.name is "<module path>.lora_A" / ".lora_B" (applyPlan's naming).
+        const auto at = p.name.rfind(".lora_");
+        if (at == std::string::npos || at + 7 != p.name.size()) failIn(dir, "not a LoRA tensor", p.name);
+        std::string key = peftKey(p.name.substr(0, at), p.name.back());
+        if (!file->contains(key)) key = key.substr(0, key.size() - 7) + ".default.weight";  // older PEFT files
         if (!file->contains(key)) failIn(weightsPath, "no initial value for " + p.name, p.name);
         const torch::Tensor value = file->tensor(key);
         if (value.sizes() != p.tensor.sizes())
