@@ -46,13 +46,14 @@ CommandSpec demoCommand() {
     c.summary = "the built-in demo: a tiny model learns a new skill with selective LoRA on a CPU";
     c.usage = "aletheia demo [--cache DIR] [--rebuild] [--build-only] [--set key=value ...]";
     c.description =
-        "Builds (once, then cached) a small Llama-architecture model pretrained by our own trainer on "
-        "synthetic skills (sort, count, add, brackets, first, last, length), then runs the demo experiment: "
+        "Unpacks (once, then cached) a small Llama-architecture model pretrained by our own trainer on "
+        "synthetic skills (sort, count, add, brackets, first, last, length; the model ships with Aletheia, "
+        "--rebuild pretrains it again), then runs the demo experiment: "
         "probe, plan, a selective LoRA fine-tune on a skill it has never seen (max), and eval: task loss and "
         "forgetting-set loss before and after. The experiment file is <cache>/demo.yaml: the same schema "
         "`aletheia train` runs.";
     c.options = {{"cache", "DIR", "demo cache folder (default: ~/.cache/aletheia/demo)"},
-                 {"rebuild", "", "rebuild the demo model even if a cached one exists"},
+                 {"rebuild", "", "pretrain the demo model from scratch (minutes) instead of the shipped one"},
                  {"build-only", "", "only build the demo model and its files, do not fine-tune"},
                  {"set", "KEY=VALUE", "override a key of the demo experiment", true}};
     c.run = [](const ParsedArgs& a) -> int {
@@ -69,7 +70,7 @@ CommandSpec demoCommand() {
         };
         const auto files = demo::ensureDemo(options, observer, &interruptToken());
         progress.finish();
-        std::cout << "demo model:      " << files.modelDir << (files.built ? " (built now)" : " (cached)") << "\n"
+        std::cout << "demo model:      " << files.modelDir << (files.built ? " (pretrained now)" : files.shipped ? " (shipped with Aletheia)" : " (cached)") << "\n"
                   << "held-out loss:   " << files.pretrainLoss << " on its pretraining skills\n"
                   << "demo task:       " << files.taskData << "\n"
                   << "forgetting set:  " << files.generalData << "\n"

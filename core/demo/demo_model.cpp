@@ -10,6 +10,7 @@
 #include "core/common/error.h"
 #include "core/config/experiment_io.h"
 #include "core/demo/demo_data.h"
+#include "core/demo/shipped_demo.h"
 #include "core/demo/skill_corpus.h"
 #include "core/io/json_file.h"
 #include "core/model/model.h"
@@ -61,16 +62,19 @@ nlohmann::json infoFor(const DemoOptions& o) {
             {"batch_size", o.batchSize}, {"lr", o.pretrainLr},    {"layers", o.layers}, {"hidden", o.hidden}};
 }
 
+bool infoMatches(const nlohmann::json& info, const DemoOptions& o) {
+    const auto want = infoFor(o);  // named: items() of a temporary would dangle
+    for (auto& [k, v] : want.items())
+        if (!info.contains(k) || info[k] != v) return false;
+    return true;
+}
+
 // A cached model is reusable when it was completed with the same recipe.
 bool cachedModelMatches(const std::string& modelDir, const DemoOptions& o) {
-    const auto infoPath = modelDir + "/demo_info.json";
-    if (!fs::exists(infoPath) || !fs::exists(modelDir + "/model.safetensors")) return false;
+    for (const char* f : {"/demo_info.json", "/model.safetensors", "/config.json", "/tokenizer.json"})
+        if (!fs::exists(modelDir + f)) return false;
     try {
-        auto info = readJsonFile(infoPath);
-        auto want = infoFor(o);
-        for (auto& [k, v] : want.items())
-            if (!info.contains(k) || info[k] != v) return false;
-        return true;
+        return infoMatches(readJsonFile(modelDir + "/demo_info.json"), o);
     } catch (const std::exception&) {
         return false;
     }
@@ -140,12 +144,31 @@ DemoFiles ensureDemo(const DemoOptions& o, const DemoObserver& obs, StopToken* s
     // leaves a half-written model where a complete one is expected.
     const std::string tmp = f.root + "/model.building";
     fs::remove_all(tmp, ec);
-    log("Building the demo model (once; cached in " + f.root + ")");
     text::writeCharTokenizer(tmp, alphabet());
     const Tokenizer tok = Tokenizer::fromDirectory(tmp);
     const int32_t pad = tok.padId().value_or(0);
     const int32_t eos = tok.eosId().value_or(pad);
     auto config = ModelConfig::fromJson(llamaConfig(o, tok.vocabSize(), eos), tmp + "/config.json");
+
+    const ShippedDemo shipped = shippedDemo();
+    const auto shippedInfo = nlohmann::json::parse(shipped.info, nullptr, /*allow_exceptions=*/false);
+    if (!o.rebuild && infoMatches(shippedInfo, o)) {
+        // The default recipe: the model that ships with Aletheia (core/demo/shipped_demo.h).
+        Model::randomInit(config, o.seed).save(tmp);  // config.json as the builder writes it
+        writeFileAtomically(tmp + "/model.safetensors",
+                            [&](std::ostream& out) { out.write(shipped.weights.data(), static_cast<std::streamsize>(shipped.weights.size())); });
+        writeJsonFile(tmp + "/demo_info.json", shippedInfo);
+        Model::load(tmp);  // refuses weights that do not fit the config, before they go into place
+        fs::remove_all(f.modelDir, ec);
+        fs::rename(tmp, f.modelDir, ec);
+        if (ec) failIn(f.modelDir, "cannot move the demo model into place: " + ec.message());
+        writeExperiment(f);
+        f.shipped = true;
+        f.pretrainLoss = shippedInfo.value("general_loss", 0.0);
+        return f;
+    }
+
+    log("Building the demo model (once; cached in " + f.root + ")");
 
     torch::manual_seed(o.seed);
     Model model = Model::randomInit(config, o.seed);

@@ -3,7 +3,8 @@
 // that our own trainer pretrains, full-parameter, on the synthetic skills; plus the demo task
 // (a held-out skill) and a forgetting set, and an experiment YAML that runs it.
 // Built once, cached (default ~/.cache/aletheia/demo), rebuilt when missing or outdated.
-// Same seed, same model, bit for bit on one machine.
+// Same seed, same model, bit for bit on one machine; the default recipe's model ships with
+// Aletheia (shipped_demo.h), so every machine starts the demo from the same weights.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -25,7 +26,7 @@ struct DemoOptions {
     double pretrainLr = 3e-3;
     int64_t layers = 6;
     int64_t hidden = 96;
-    bool rebuild = false;            // rebuild even if a complete cached model exists
+    bool rebuild = false;            // pretrain even if a complete cached or shipped model fits
 };
 
 struct DemoFiles {
@@ -34,7 +35,8 @@ struct DemoFiles {
     std::string taskData;    // task.jsonl
     std::string generalData; // general.jsonl (forgetting set)
     std::string experiment;  // demo.yaml
-    bool built = false;      // true: built by this call; false: taken from the cache
+    bool built = false;      // true: pretrained by this call
+    bool shipped = false;    // true: the model shipped with Aletheia, unpacked by this call
     double pretrainLoss = 0; // final pretraining loss on the general set (from demo_info.json)
 };
 

@@ -1,5 +1,6 @@
 // The demo builder: a real (tiny) pretraining run that lowers the loss, a loadable HF checkpoint
-// with its tokenizer, bitwise determinism per seed, and reuse of the cache.
+// with its tokenizer, bitwise determinism per seed, and reuse of the cache; and the shipped
+// full-size model: unpacked for the default recipe, a pretrained model (not a random one).
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
@@ -8,6 +9,8 @@
 #include <sstream>
 
 #include "core/demo/demo_model.h"
+#include "core/eval/evaluate_sets.h"
+#include "core/text/dataset.h"
 #include "core/model/model.h"
 #include "core/text/tokenizer.h"
 
@@ -62,6 +65,31 @@ private slots:
         auto again = demo::ensureDemo(tiny(a));
         QVERIFY(!again.built);
         QCOMPARE(again.pretrainLoss, fa.pretrainLoss);
+    }
+
+    void defaultRecipeUnpacksTheShippedPretrainedModel() {
+        QTemporaryDir dir;
+        demo::DemoOptions o;
+        o.cacheDir = dir.path().toStdString();
+        const auto f = demo::ensureDemo(o);
+        QVERIFY(f.shipped && !f.built);
+        auto model = Model::load(f.modelDir);
+        QCOMPARE(model.numLayers(), static_cast<int>(o.layers));
+        QCOMPARE(model.config().hiddenSize, o.hidden);
+        const auto tok = Tokenizer::fromDirectory(f.modelDir);
+
+        // Its loss on the forgetting set (held-out examples of its pretraining skills) is far
+        // below a random model's ln(vocab), and near what its demo_info.json states.
+        text::DatasetOptions d;
+        d.shuffle = false;
+        auto general = text::loadJsonlDataset(f.generalData, tok, d);
+        const auto report = evaluateSets(model, {{"general", f.generalData, general.train}}, {}, {});
+        const double loss = report.sets.at(0).base.loss;
+        QVERIFY2(loss < 0.25 * std::log(static_cast<double>(tok.vocabSize())), qPrintable(QString::number(loss)));
+        QVERIFY2(std::abs(loss - f.pretrainLoss) < 0.1, qPrintable(QString("%1 vs %2").arg(loss).arg(f.pretrainLoss)));
+
+        const auto again = demo::ensureDemo(o);
+        QVERIFY(!again.shipped && !again.built);  // from the cache now
     }
 };
 
