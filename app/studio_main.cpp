@@ -12,11 +12,9 @@
 #include <thread>
 
 int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("Aletheia Studio");
-    QApplication::setOrganizationName("Aletheia");
-    QApplication::setApplicationVersion("0.1.0");
-    QApplication::setWindowIcon(QIcon(":/icons/aletheia.svg"));
+    QCoreApplication::setApplicationName("Aletheia Studio");
+    QCoreApplication::setOrganizationName("Aletheia");
+    QCoreApplication::setApplicationVersion("0.1.0");
 
     QCommandLineParser args;
     args.setApplicationDescription("Selective, asymmetric-rank LoRA fine-tuning studio");
@@ -27,7 +25,18 @@ int main(int argc, char** argv) {
     args.addOption({"experiment", "Open this experiment YAML at start.", "file"});
     args.addOption({"screenshot-dir", "Drive every stage on --demo or --model and save a PNG per stage here, then quit.", "dir"});
     args.addOption({"steps", "Training steps for --screenshot-dir (default 60).", "n", "60"});
-    args.process(app);
+    // --help and --version print and exit before the GUI exists: they need no display. (Other
+    // arguments wait for QApplication, which takes its own, e.g. -platform, out first.)
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version") {
+            QCoreApplication info(argc, argv);
+            args.process(info);
+        }
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setWindowIcon(QIcon(":/icons/aletheia.svg"));
 
     // Leave one core to the GUI thread so it stays responsive while a worker computes.
     const int cores = int(std::thread::hardware_concurrency());

@@ -139,7 +139,7 @@ void MainWindow::buildMenus() {
 
     QMenu* view = menuBar()->addMenu("&View");
     for (int i = 0; i < stages_->count(); ++i)
-        view->addAction(stages_->tabText(i).remove('&'), QKeySequence(QString("Alt+%1").arg(i + 1)), this,
+        view->addAction(stages_->tabText(i), QKeySequence(QString("Alt+%1").arg(i + 1)), this,
                         [this, i] { stages_->setCurrentIndex(i); });
     view->addSeparator();
     QAction* dark = view->addAction("&Dark palette");

@@ -38,7 +38,7 @@ CommandSpec exportCommand() {
         const auto& formats = cfg.output.export_formats;
         if (std::find(formats.begin(), formats.end(), "peft") != formats.end()) {
             const std::string out = (fs::path(dir) / "adapter").string();
-            exportPeft(model, plan, out, fs::path(cfg.model.path).filename().string());
+            exportPeft(model, plan, out, baseModelNameFor(cfg.model.path));
             std::cout << out << "\n";
         }
         // Merging changes the weights: it goes last.

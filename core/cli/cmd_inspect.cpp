@@ -5,6 +5,7 @@
 #include "core/cli/interrupt.h"
 #include "core/cli/progress_printer.h"
 #include "core/model/linear.h"
+#include "core/model/cell_name.h"
 #include "core/model/model.h"
 
 namespace aletheia::cli {
@@ -28,9 +29,10 @@ CommandSpec inspectCommand() {
         std::cout << "projections per layer:";
         std::vector<std::string> seen;
         for (const Linear* l : model.layerLinears(0)) {
-            if (std::find(seen.begin(), seen.end(), l->module) != seen.end()) continue;
-            seen.push_back(l->module);
-            std::cout << " " << l->module;
+            const std::string cell = pooledCellModule(*l);  // "experts.*.w1": every expert's w1
+            if (std::find(seen.begin(), seen.end(), cell) != seen.end()) continue;
+            seen.push_back(cell);
+            std::cout << " " << cell;
         }
         std::cout << "\n";
         return 0;

@@ -7,6 +7,8 @@
 
 #include "core/cli/probe_run.h"
 #include "core/common/error.h"
+#include "core/model/cell_name.h"
+#include "core/model/model.h"
 #include "core/plan/cost_model.h"
 #include "core/plan/make_plan.h"
 #include "core/plan/plan_io.h"
@@ -38,9 +40,18 @@ RankOptions rankOptions(const ExperimentConfig& cfg) {
 }
 
 // policy: ranks — the explicit table, keyed by HF module path ("model.layers.3.mlp.down_proj").
-AdapterPlan planFromRankTable(const ExperimentConfig& cfg, const ModuleTable& table, const RankOptions& r) {
+// A path naming one expert ("...experts.3.w1") plans that expert alone; a pattern matching every
+// expert ("...experts.\\d+.w1") plans all of them.
+AdapterPlan planFromRankTable(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,
+                              const RankOptions& r) {
     AdapterPlan plan;
     for (const auto& [path, rank] : cfg.plan.ranks) {
+        const auto linears = model.linears();
+        const auto exact = std::find_if(linears.begin(), linears.end(), [&](const Linear* l) { return l->name == path; });
+        if (exact != linears.end()) {
+            plan.cells.push_back({(*exact)->layer, cellModule(**exact), rank, alphaFor(rank, r)});
+            continue;
+        }
         auto it = std::find_if(table.modules.begin(), table.modules.end(), [&](const TargetModule& m) {
             return m.weight == path + ".weight" || std::regex_match(path, std::regex(m.pathPattern));
         });
@@ -60,7 +71,10 @@ void restrictCells(const ExperimentConfig& cfg, AdapterPlan& plan) {
     const auto& layers = cfg.lora.layers_to_transform;
     std::vector<AdapterCell> kept;
     for (const auto& c : plan.cells) {
-        if (!mods.empty() && std::find(mods.begin(), mods.end(), c.module) == mods.end()) continue;
+        // PEFT names: "w1" keeps every expert's w1 cell ("experts.*.w1", "experts.3.w1").
+        if (!mods.empty() && std::find(mods.begin(), mods.end(), c.module) == mods.end() &&
+            std::find(mods.begin(), mods.end(), peftModuleOfCell(c.module)) == mods.end())
+            continue;
         if (!layers.empty() && std::find(layers.begin(), layers.end(), c.layer) == layers.end()) continue;
         kept.push_back(c);
     }
@@ -116,7 +130,7 @@ AdapterPlan planExperiment(const ExperimentConfig& cfg, const Model& model, cons
     if (cfg.plan.policy == "file") {
         plan = loadPlan(cfg.plan.file);
     } else if (cfg.plan.policy == "ranks") {
-        plan = planFromRankTable(cfg, table, ranks);
+        plan = planFromRankTable(cfg, model, table, ranks);
     } else {
         PlanOptions o;
         o.selection.policy = selectionPolicyFromName(cfg.plan.policy);

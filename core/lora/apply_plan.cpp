@@ -24,48 +24,44 @@ uint64_t cellSeed(uint64_t seed, int layer, const std::string& module) {
 std::string modulesOfLayer(Model& model, int layer) {
     std::string s;
     for (Linear* l : model.linears())
-        if (l->layer == layer) s += (s.empty() ? "" : ", ") + cellModule(*l);
-    return s.empty() ? std::string("(no such layer)") : s;
+        if (l->layer == layer && l->expert <= 0) s += (s.empty() ? "" : ", ") + pooledCellModule(*l);
+    return s.empty() ? std::string("(no such layer)") : s + (s.find("experts.*.") != std::string::npos ? " (or one expert: experts.<index>.<module>)" : "");
 }
 
 }  // namespace
 
-std::string cellModule(const Linear& l) {
-    if (l.expert < 0 || l.module.rfind("experts.", 0) == 0) return l.module;
-    const auto at = l.name.find("experts." + std::to_string(l.expert) + ".");
-    return at == std::string::npos ? l.module : l.name.substr(at);
-}
-
-Linear* findCellLinear(const Model& model, int layer, const std::string& module) {
+std::vector<Linear*> cellLinears(const Model& model, int layer, const std::string& module) {
+    std::vector<Linear*> out;
     for (Linear* l : model.linears())
-        if (l->layer == layer && cellModule(*l) == module) return l;
-    return nullptr;
+        if (l->layer == layer && cellCovers(module, *l)) out.push_back(l);
+    return out;
 }
 
 std::vector<TrainableParam> applyPlan(Model& model, const AdapterPlan& plan, uint64_t seed) {
-    std::vector<Linear*> targets;
-    std::set<std::pair<int, std::string>> seen;
+    std::vector<std::pair<Linear*, const AdapterCell*>> targets;
+    std::set<const Linear*> seen;
     for (const auto& c : plan.cells) {
-        Linear* l = findCellLinear(model, c.layer, c.module);
-        if (!l)
+        const auto ls = cellLinears(model, c.layer, c.module);
+        if (ls.empty())
             fail("the plan adapts layer " + std::to_string(c.layer) + " module '" + c.module +
                  "', which this model does not have; layer " + std::to_string(c.layer) + " has: " +
                  modulesOfLayer(model, c.layer));
         if (c.rank <= 0) fail("the plan gives layer " + std::to_string(c.layer) + " '" + c.module + "' rank " +
                               std::to_string(c.rank) + "; ranks must be positive");
-        if (!seen.insert({c.layer, c.module}).second)
-            fail("the plan lists layer " + std::to_string(c.layer) + " '" + c.module + "' twice");
-        targets.push_back(l);
+        for (Linear* l : ls) {
+            if (!seen.insert(l).second)
+                fail("the plan adapts layer " + std::to_string(c.layer) + " '" + cellModule(*l) +
+                     "' twice (is it listed both alone and under " + pooledCellModule(*l) + "?)");
+            targets.emplace_back(l, &c);
+        }
     }
     removeAdapters(model);
     for (auto& p : model.parameters()) p.set_requires_grad(false);
 
-    for (size_t i = 0; i < targets.size(); ++i) {
-        const auto& c = plan.cells[i];
-        Linear* l = targets[i];
-        LoraSpec spec{c.rank, c.alpha, plan.rslora, plan.dropout};
+    for (auto [l, c] : targets) {
+        LoraSpec spec{c->rank, c->alpha, plan.rslora, plan.dropout};
         l->adapter = std::make_shared<LoraAdapter>(l->inFeatures(), l->outFeatures(), spec,
-                                                   cellSeed(seed, c.layer, c.module), l->weight.device());
+                                                   cellSeed(seed, l->layer, cellModule(*l)), l->weight.device());
     }
     return adapterParameters(model);
 }

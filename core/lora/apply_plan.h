@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "core/model/cell_name.h"
 #include "core/plan/adapter_plan.h"
 
 namespace aletheia {
@@ -22,17 +23,16 @@ struct TrainableParam {
 };
 
 // Freezes every base parameter, removes existing adapters and attaches a fresh LoraAdapter to
-// each cell (rank, alpha from the cell; dropout, rsLoRA from the plan). Cells are checked
+// each projection a cell covers (rank, alpha from the cell; dropout, rsLoRA from the plan). Cells are checked
 // before anything changes: a cell naming a module the model does not have throws
 // aletheia::Error listing the modules that layer does have, and leaves the model untouched.
-// Init depends only on (seed, layer, module), not on the order of cells.
+// Init depends only on (seed, layer, projection), not on the order of cells, nor on whether an
+// expert is planned alone or with the other experts.
 std::vector<TrainableParam> applyPlan(Model& model, const AdapterPlan& plan, uint64_t seed);
 
-// The module name plan cells use for a projection: Linear::module, made unique per layer for
-// MoE experts as PEFT names them ("experts.3.w1"), whichever way the model spells the expert.
-std::string cellModule(const Linear& l);
-// The projection of `model` a cell names, or null.
-Linear* findCellLinear(const Model& model, int layer, const std::string& module);
+// The projections of `model` a cell adapts (core/model/cell_name.h): one, or every expert's copy
+// for an "experts.*.<module>" cell; empty when the layer has no such module.
+std::vector<Linear*> cellLinears(const Model& model, int layer, const std::string& module);
 
 // Detaches every adapter (the base model is back as loaded).
 void removeAdapters(Model& model);

@@ -24,10 +24,12 @@ T mostCommon(const std::vector<T>& values) {
     return std::max_element(count.begin(), count.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
 }
 
-const Linear* linearOf(const Model& model, const AdapterCell& c) {
-    if (const Linear* l = findCellLinear(model, c.layer, c.module)) return l;
-    fail("the plan adapts layer " + std::to_string(c.layer) + " module '" + c.module +
-         "', which this model does not have");
+std::vector<Linear*> linearsOf(const Model& model, const AdapterCell& c) {
+    auto ls = cellLinears(model, c.layer, c.module);
+    if (ls.empty())
+        fail("the plan adapts layer " + std::to_string(c.layer) + " module '" + c.module +
+             "', which this model does not have");
+    return ls;
 }
 
 // The module paths PEFT would adapt for this target list and layer list.
@@ -43,6 +45,17 @@ std::set<std::string> peftSelection(const Model& model, const std::vector<std::s
 }
 
 }  // namespace
+
+std::string baseModelNameFor(const std::string& modelDir) {
+    const auto config = std::filesystem::path(modelDir) / "config.json";
+    if (std::filesystem::exists(config)) {
+        const auto j = readJsonFile(config.string());
+        if (j.is_object() && j.contains("_name_or_path") && j["_name_or_path"].is_string() &&
+            !j["_name_or_path"].get<std::string>().empty())
+            return j["_name_or_path"].get<std::string>();
+    }
+    return std::filesystem::absolute(modelDir).lexically_normal().string();
+}
 
 bool peftTargetMatches(const std::string& target, const std::string& key) {
     if (key == target) return true;
@@ -74,14 +87,15 @@ nlohmann::json peftConfig(const Model& model, const AdapterPlan& plan, const std
     std::string layersPattern;
     bool conv1d = false;
     for (const auto& c : plan.cells) {
-        const Linear* l = linearOf(model, c);
-        ranks.push_back(c.rank);
-        alphas.push_back(c.alpha);
-        if (std::find(modules.begin(), modules.end(), c.module) == modules.end()) modules.push_back(c.module);
+        for (const Linear* l : linearsOf(model, c)) {
+            ranks.push_back(c.rank);
+            alphas.push_back(c.alpha);
+            if (std::find(modules.begin(), modules.end(), l->module) == modules.end()) modules.push_back(l->module);
+            planned.insert(l->name);
+            if (layersPattern.empty()) layersPattern = layersPatternOf(l->name, l->layer);
+            conv1d = conv1d || l->conv1d;
+        }
         layers.insert(c.layer);
-        planned.insert(l->name);
-        if (layersPattern.empty()) layersPattern = layersPatternOf(l->name, l->layer);
-        conv1d = conv1d || l->conv1d;
     }
     const int r = mostCommon(ranks);
     const double alpha = mostCommon(alphas);
@@ -95,11 +109,11 @@ nlohmann::json peftConfig(const Model& model, const AdapterPlan& plan, const std
         fail("cannot express this plan as PEFT target_modules (module paths without a layer index?)");
 
     nlohmann::json rankPattern = nlohmann::json::object(), alphaPattern = nlohmann::json::object();
-    for (const auto& c : plan.cells) {
-        const std::string path = linearOf(model, c)->name;
-        if (c.rank != r) rankPattern[path] = c.rank;
-        if (c.alpha != alpha) alphaPattern[path] = c.alpha;
-    }
+    for (const auto& c : plan.cells)
+        for (const Linear* l : linearsOf(model, c)) {
+            if (c.rank != r) rankPattern[l->name] = c.rank;
+            if (c.alpha != alpha) alphaPattern[l->name] = c.alpha;
+        }
 
     nlohmann::json j;
     j["peft_type"] = "LORA";
@@ -127,15 +141,15 @@ nlohmann::json peftConfig(const Model& model, const AdapterPlan& plan, const std
 void exportPeft(const Model& model, const AdapterPlan& plan, const std::string& dir, const std::string& baseModelName) {
     const nlohmann::json config = peftConfig(model, plan, baseModelName);
     NamedTensors tensors;
-    for (const auto& c : plan.cells) {
-        const Linear* l = linearOf(model, c);
-        auto* a = dynamic_cast<LoraAdapter*>(l->adapter.get());
-        if (!a || a->spec().rank != c.rank)
-            fail("layer " + std::to_string(c.layer) + " '" + c.module + "' carries no LoRA adapter of rank " +
-                 std::to_string(c.rank) + "; export the plan the model was trained with");
-        tensors.emplace_back(peftKey(l->name, 'A'), a->A.detach().to(torch::kCPU, torch::kFloat32).contiguous());  // [r, in]
-        tensors.emplace_back(peftKey(l->name, 'B'), a->B.detach().to(torch::kCPU, torch::kFloat32).contiguous());  // [out, r]
-    }
+    for (const auto& c : plan.cells)
+        for (const Linear* l : linearsOf(model, c)) {
+            auto* a = dynamic_cast<LoraAdapter*>(l->adapter.get());
+            if (!a || a->spec().rank != c.rank)
+                fail("layer " + std::to_string(c.layer) + " '" + cellModule(*l) + "' carries no LoRA adapter of rank " +
+                     std::to_string(c.rank) + "; export the plan the model was trained with");
+            tensors.emplace_back(peftKey(l->name, 'A'), a->A.detach().to(torch::kCPU, torch::kFloat32).contiguous());  // [r, in]
+            tensors.emplace_back(peftKey(l->name, 'B'), a->B.detach().to(torch::kCPU, torch::kFloat32).contiguous());  // [out, r]
+        }
     std::filesystem::create_directories(dir);
     writeSafetensors((std::filesystem::path(dir) / "adapter_model.safetensors").string(), tensors);
     writeJsonFile((std::filesystem::path(dir) / "adapter_config.json").string(), config);

@@ -28,6 +28,11 @@ void exportPeft(const Model& model, const AdapterPlan& plan, const std::string& 
 // ("model.layers.3.mlp.down_proj") for cells whose rank/alpha differ from r/lora_alpha.
 nlohmann::json peftConfig(const Model& model, const AdapterPlan& plan, const std::string& baseModelName);
 
+// What adapter_config.json names as the base model of a checkpoint folder: its config.json's
+// `_name_or_path` when set (where it came from), else the folder's absolute path. A bare folder
+// name ("model") would be taken by peft for a Hub id.
+std::string baseModelNameFor(const std::string& modelDir);
+
 // PEFT's rule for whether a target_modules entry names module path `key`: equal, or a suffix
 // after a dot.
 bool peftTargetMatches(const std::string& target, const std::string& key);

@@ -13,7 +13,7 @@ CostModel::CostModel(ModuleTable table, StepShape shape, CostCoefficients coeff,
     layerAttention_.assign(static_cast<size_t>(table_.numLayers), 0.0);
     const double n = tokens();
     for (const auto& m : table_.modules)
-        layerForward_[static_cast<size_t>(m.layer)] += 2.0 * n * double(m.in) * double(m.out) * m.tokenFraction;
+        layerForward_[static_cast<size_t>(m.layer)] += 2.0 * n * double(m.in) * double(m.out) * m.count * m.tokenFraction;
     // Scores Q K^T and the weighted sum P V: 2 * 2 * tokens * seq * attnDim (full, unmasked).
     for (size_t l = 0; l < layerForward_.size(); ++l) {
         layerAttention_[l] = 4.0 * n * double(shape_.seq) * double(shape_.attnDim);
@@ -33,7 +33,7 @@ double CostModel::layerBackwardFlops(int layer) const {
 
 double CostModel::loraFlops(int module, int rank, double& backward) const {
     const auto& m = table_.modules[static_cast<size_t>(module)];
-    const double fwd = 2.0 * tokens() * double(rank) * double(m.in + m.out) * m.tokenFraction;
+    const double fwd = 2.0 * tokens() * double(rank) * double(m.in + m.out) * m.count * m.tokenFraction;
     backward = 2.0 * fwd;  // gradients of A, B and of the input
     return fwd;
 }
@@ -51,8 +51,9 @@ void CostModel::flops(const AdapterPlan& plan, double& forward, double& backward
         if (idx < 0) throw Error("plan names a module the model does not have",
                                  {"", "layer " + std::to_string(c.layer) + " " + c.module, -1});
         double b = 0.0;
-        forward += loraFlops(idx, c.rank, b);
-        backward += b;
+        const double share = table_.cellShare(idx, c.module);
+        forward += share * loraFlops(idx, c.rank, b);
+        backward += share * b;
     }
 }
 
@@ -73,7 +74,9 @@ CostEstimate CostModel::estimate(const AdapterPlan& plan) const {
     e.backwardDepth = plan.lowestLayer();
     for (const auto& c : plan.cells) {
         const int idx = table_.find(c.layer, c.module);
-        if (idx >= 0) e.trainableParams += table_.modules[static_cast<size_t>(idx)].loraParams(c.rank);
+        if (idx >= 0)
+            e.trainableParams += std::llround(table_.cellShare(idx, c.module) *
+                                              double(table_.modules[static_cast<size_t>(idx)].loraParams(c.rank)));
     }
     flops(plan, e.forwardFlops, e.backwardFlops);
     e.uniformForwardFlops = uniformForward_;

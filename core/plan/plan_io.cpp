@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/common/error.h"
+#include "core/model/cell_name.h"
 
 namespace aletheia {
 
@@ -35,6 +36,17 @@ std::string pathPattern(const TargetModule& m) {
     std::string out;
     for (char c : path) out += c == '.' ? std::string("\\.") : std::string(1, c);
     return out;
+}
+
+// The module path(s) a plan cell adapts: its entry's, narrowed to one expert for "experts.3.w1".
+std::string cellPathPattern(const TargetModule& m, const std::string& cell) {
+    std::string path = pathPattern(m);
+    if (!isSingleExpertCell(cell)) return path;
+    const std::string any = "\\.\\d+\\.";
+    const auto at = path.rfind(any);
+    const std::string index = cell.substr(8, cell.find('.', 8) - 8);  // "experts.<index>.<module>"
+    if (at != std::string::npos) path.replace(at, any.size(), "\\." + index + "\\.");
+    return path;
 }
 
 template <typename K>
@@ -141,6 +153,7 @@ nlohmann::json planToPeft(const AdapterPlan& plan, const ModuleTable& table) {
     const double alpha = plan.cells.empty() ? 32.0 : mostCommon(alphaCount);
     // PEFT applies target_modules to every layer of layers_to_transform: only a full product fits.
     bool product = cells.size() == layers.size() * modules.size();
+    for (const auto& c : plan.cells) product = product && !isSingleExpertCell(c.module);
     for (int l : layers)
         for (const auto& m : modules)
             if (product && table.find(l, m) < 0) product = false;
@@ -157,14 +170,14 @@ nlohmann::json planToPeft(const AdapterPlan& plan, const ModuleTable& table) {
     nlohmann::json targets = nlohmann::json::array();
     std::string alternatives;  // PEFT full-matches a string target_modules against module paths
     if (product) {
-        for (const auto& m : modules) targets.push_back(m);
+        for (const auto& m : modules) targets.push_back(peftModuleOfCell(m));
         j["layers_to_transform"] = std::vector<int>(layers.begin(), layers.end());
     }
     for (const auto& c : plan.cells) {
         const int i = table.find(c.layer, c.module);
         if (i < 0)
             throw Error("plan cell names no module of this model", {"", "layer " + std::to_string(c.layer) + " " + c.module, -1});
-        const std::string path = pathPattern(table.modules[static_cast<size_t>(i)]);
+        const std::string path = cellPathPattern(table.modules[static_cast<size_t>(i)], c.module);
         if (!product) alternatives += (alternatives.empty() ? "" : "|") + path;
         if (c.rank != r) rankPattern[path] = c.rank;
         if (c.alpha != alpha) alphaPattern[path] = c.alpha;

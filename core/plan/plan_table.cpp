@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
 
 #include "core/common/error.h"
+#include "core/model/cell_name.h"
 
 namespace aletheia {
 
@@ -24,7 +26,8 @@ std::int64_t trainableParams(const AdapterPlan& plan, const ModuleTable& table) 
     std::int64_t n = 0;
     for (const auto& c : plan.cells) {
         const int i = table.find(c.layer, c.module);
-        if (i >= 0) n += table.modules[static_cast<size_t>(i)].loraParams(c.rank);
+        if (i >= 0)
+            n += std::llround(table.cellShare(i, c.module) * double(table.modules[static_cast<size_t>(i)].loraParams(c.rank)));
     }
     return n;
 }
@@ -54,11 +57,13 @@ PlanTable tabulatePlan(const AdapterPlan& plan, const ModuleTable& table) {
     for (const auto& c : plan.cells) {
         const int i = table.find(c.layer, c.module);
         if (i < 0) continue;
-        auto& cell = t.cells[static_cast<size_t>(c.layer)][col[c.module]];
+        const auto& m = table.modules[static_cast<size_t>(i)];
+        auto& cell = t.cells[static_cast<size_t>(c.layer)][col[m.module]];
+        const int n = isSingleExpertCell(c.module) ? 1 : m.count;  // one expert, or all of them
         cell.rank = c.rank;
         cell.alpha = c.alpha;
-        cell.count = table.modules[static_cast<size_t>(i)].count;
-        t.adaptedModules += cell.count;
+        cell.count += n;
+        t.adaptedModules += n;
     }
     t.backwardDepth = plan.lowestLayer();
     t.trainableParams = trainableParams(plan, table);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/model/cell_name.h"
 #include "core/plan/cost_model.h"
 
 namespace aletheia {
@@ -48,6 +49,7 @@ bool parseInt(const std::string& s, int& out) {
 
 bool moduleMatches(const TargetModule& m, const std::string& what) {
     if (what == "*" || globMatch(what.c_str(), m.module.c_str())) return true;
+    if (globMatch(what.c_str(), peftModuleOfCell(m.module).c_str())) return true;  // "w1": every expert's
     if (what == "attention") return m.kind == ModuleKind::Attention;
     if (what == "mlp") return m.kind == ModuleKind::Mlp;
     return std::find(m.roles.begin(), m.roles.end(), what) != m.roles.end();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/model/cell_name.h"
+
 namespace aletheia {
 
 namespace {
@@ -21,9 +23,15 @@ ModuleKind kindOfRole(const std::string& role) {
 }
 
 int ModuleTable::find(int layer, const std::string& module) const {
+    const std::string pooled = pooledCellName(module);
     for (size_t i = 0; i < modules.size(); ++i)
-        if (modules[i].layer == layer && modules[i].module == module) return static_cast<int>(i);
+        if (modules[i].layer == layer && modules[i].module == pooled) return static_cast<int>(i);
     return -1;
+}
+
+double ModuleTable::cellShare(int index, const std::string& module) const {
+    const auto& m = modules[static_cast<size_t>(index)];
+    return isSingleExpertCell(module) && m.count > 0 ? 1.0 / m.count : 1.0;
 }
 
 void ModuleTable::collectRoles() {

@@ -15,12 +15,12 @@ enum class ModuleKind { Attention, Mlp, Router };
 // Logical role of a row range of a weight: q, k, v, o, gate, up, down, router, shared_gate.
 ModuleKind kindOfRole(const std::string& role);
 
-// One (layer, PEFT module name) pair: the unit a plan cell adapts. Usually one real (possibly
-// fused) projection; for MoE experts, the same projection of every expert of the layer
-// (Linear::module is "w1" for each of them, as PEFT's target_modules spells it).
+// One (layer, cell name) pair (core/model/cell_name.h): the unit the probe scores. Usually one
+// real (possibly fused) projection; for MoE experts, the same projection of every expert of the
+// layer, pooled as "experts.*.w1" (a plan may still adapt one expert: "experts.3.w1").
 struct TargetModule {
     int layer = -1;
-    std::string module;               // PEFT target name: q_proj, query_key_value, c_attn, w1 ...
+    std::string module;               // cell name: q_proj, query_key_value, c_attn, experts.*.w1 ...
     std::string weight;               // HF weight name of the first projection (display)
     std::string pathPattern;          // regex matching every module path of it (PEFT rank_pattern key)
     int count = 1;                    // projections sharing the name (experts), each [out, in]
@@ -38,8 +38,11 @@ struct ModuleTable {
     std::vector<TargetModule> modules;   // layer-major, in the model's own order
     std::vector<std::string> roles;      // logical columns present, canonical order (q,k,v,o,gate,...)
 
-    // Index of (layer, module) in `modules`, -1 if absent.
+    // Index of the entry a plan cell (layer, module) adapts, -1 if absent. One expert
+    // ("experts.3.w1") is found in its pooled entry ("experts.*.w1").
     int find(int layer, const std::string& module) const;
+    // The share of modules[index] the cell adapts: 1, or 1/count for one expert of a pool.
+    double cellShare(int index, const std::string& module) const;
     // Fills `roles` from the modules, in canonical order (unknown roles last, alphabetically).
     void collectRoles();
     int roleIndex(const std::string& role) const;  // -1 if absent

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "core/common/error.h"
+#include "core/model/cell_name.h"
 #include "core/probe/gradient_norm_linear.h"
 
 namespace aletheia {
@@ -49,7 +50,7 @@ Layout layoutOf(const Model& model) {
     lay.stats.table = moduleTable(model);
     torch::NoGradGuard noGrad;
     for (Linear* l : lay.linears) {
-        const int target = lay.stats.table.find(l->layer, l->module);
+        const int target = lay.stats.table.find(l->layer, pooledCellModule(*l));
         lay.firstPart.push_back(lay.stats.parts.size());
         const auto rowSq = l->weight.to(torch::kDouble).square().sum(1);  // [out]
         for (const auto& p : partsOf(*l))
@@ -118,7 +119,7 @@ ModuleTable moduleTable(const Model& model) {
         cfg.numExperts > 0 ? static_cast<double>(cfg.numExpertsPerTok) / static_cast<double>(cfg.numExperts) : 1.0;
     std::map<std::pair<int, std::string>, size_t> index;
     for (const Linear* l : model.linears()) {
-        const auto [it, fresh] = index.emplace(std::make_pair(l->layer, l->module), t.modules.size());
+        const auto [it, fresh] = index.emplace(std::make_pair(l->layer, pooledCellModule(*l)), t.modules.size());
         if (!fresh) {
             // Only MoE experts pool under one name; anything else would merge two different
             // projections into one cell (and one of their roles would have no column).
@@ -134,7 +135,7 @@ ModuleTable moduleTable(const Model& model) {
         }
         TargetModule m;
         m.layer = l->layer;
-        m.module = l->module;
+        m.module = pooledCellModule(*l);
         m.weight = l->name + ".weight";
         m.pathPattern = pathPatternOf(*l);
         m.in = l->inFeatures();

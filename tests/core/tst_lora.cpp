@@ -245,6 +245,18 @@ private slots:
         QVERIFY(loraLinears(neox).empty());
         QVERIFY_THROWS_EXCEPTION(Error, importPeft(neox, scratch("empty").string()));
     }
+    // adapter_config.json's base_model_name_or_path: where the checkpoint came from, else its
+    // absolute folder; never a bare folder name that peft would take for a Hub id.
+    void baseModelNameIsLoadable() {
+        const auto dir = scratch("named");
+        auto config = readJsonFile(fixture("llama") + "/config.json");
+        config.erase("_name_or_path");
+        writeJsonFile((dir / "config.json").string(), config);
+        QCOMPARE(baseModelNameFor(dir.string()), fs::absolute(dir).lexically_normal().string());
+        config["_name_or_path"] = "meta-llama/Llama-3.2-1B";
+        writeJsonFile((dir / "config.json").string(), config);
+        QCOMPARE(baseModelNameFor(dir.string()), std::string("meta-llama/Llama-3.2-1B"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TstLora)

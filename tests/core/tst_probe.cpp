@@ -10,6 +10,7 @@
 
 #include "core/common/error.h"
 #include "core/io/safetensors_reader.h"
+#include "core/model/cell_name.h"
 #include "core/model/model.h"
 #include "core/probe/gradient_norm_linear.h"
 #include "core/probe/probe.h"
@@ -156,7 +157,7 @@ private slots:
         for (const auto& m : t.modules) {
             const Linear* first = nullptr;
             for (const Linear* l : model.linears())
-                if (l->layer == m.layer && l->module == m.module && !first) first = l;
+                if (l->layer == m.layer && pooledCellModule(*l) == m.module && !first) first = l;
             QVERIFY(first);
             QCOMPARE(m.in, first->inFeatures());
             QCOMPARE(m.out, first->outFeatures());
@@ -307,7 +308,7 @@ private slots:
         const auto& cfg = model.config();
         QVERIFY(!s.experts.empty());
         // One table entry per (layer, w1/w2/w3) pooling every expert; its score sums the experts'.
-        const int t = s.table.find(0, "w1");
+        const int t = s.table.find(0, "experts.*.w1");
         QVERIFY(t >= 0);
         QCOMPARE(s.table.modules[size_t(t)].count, int(cfg.numExperts));
         double sum = 0;

@@ -1,5 +1,9 @@
-// The Studio's main window opens offscreen and exposes its workflow stages by name.
+// The Studio's main window opens offscreen and exposes its workflow stages by name; the
+// aletheia-studio binary answers --help and --version without a display.
 #include <QtTest/QtTest>
+#include <QAbstractButton>
+#include <QAction>
+#include <QProcess>
 #include <QTabWidget>
 
 #include "ui/main_window.h"
@@ -15,6 +19,44 @@ private slots:
         QVERIFY(stages);
         QCOMPARE(stages->count(), 6);
         QCOMPARE(stages->tabText(0), QString("Model"));
+    }
+
+    // A key sequence bound twice is ambiguous: Qt fires neither binding.
+    void everyShortcutIsBoundOnce() {
+        aletheia::ui::MainWindow w;
+        w.show();
+        QMap<QString, QString> owner;
+        auto claim = [&](const QKeySequence& k, const QString& who) {
+            if (k.isEmpty()) return;
+            QVERIFY2(!owner.contains(k.toString()),
+                     qPrintable(k.toString() + " bound to both " + owner.value(k.toString()) + " and " + who));
+            owner[k.toString()] = who;
+        };
+        for (QAction* a : w.findChildren<QAction*>())
+            for (const QKeySequence& k : a->shortcuts()) claim(k, "action " + a->text());
+        for (QAbstractButton* b : w.findChildren<QAbstractButton*>()) claim(b->shortcut(), "button " + b->text());
+        QVERIFY(owner.contains("Ctrl+R") && owner.contains("Ctrl+T"));
+        // Menus show "&&" as "&": the View menu reads "Compare & Export", not "Compare  Export".
+        bool compare = false;
+        for (QAction* a : w.findChildren<QAction*>()) compare = compare || a->text() == "Compare && Export";
+        QVERIFY(compare);
+    }
+
+    void helpAndVersionNeedNoDisplay() {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        env.remove("WAYLAND_DISPLAY");
+        env.insert("QT_QPA_PLATFORM", "xcb");  // a GUI here would abort: no display to open
+        for (const char* flag : {"--help", "--version"}) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(ALETHEIA_BUILD_DIR "/app/aletheia-studio", {flag});
+            QVERIFY(p.waitForFinished(60000));
+            const QString out = QString::fromUtf8(p.readAllStandardOutput());
+            QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
+                     qPrintable(flag + QString(": exit ") + QString::number(p.exitCode()) + " " + p.readAllStandardError()));
+            QVERIFY2(out.contains(QString(flag) == "--help" ? "--demo" : "0.1.0"), qPrintable(out));
+        }
     }
 };
 

@@ -55,7 +55,7 @@ ProbePanel::ProbePanel(StudioSession* session, QWidget* parent) : QWidget(parent
     runButton_ = new QPushButton("Run probe");
     runButton_->setObjectName("runProbe");
     runButton_->setToolTip("Measure every layer's gradient on your data (Ctrl+R)");
-    runButton_->setShortcut(QKeySequence("Ctrl+R"));
+    // Ctrl+R is the Run menu's action: a second binding here would make it ambiguous (and dead).
     stopButton_ = new QPushButton("Stop");
     stopButton_->setObjectName("stopProbe");
     stopButton_->setToolTip("Stop after the current batch and keep the scores so far");

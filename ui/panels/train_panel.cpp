@@ -123,7 +123,7 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent) : QWidget(parent
     startButton_ = new QPushButton("Start");
     startButton_->setObjectName("startTraining");
     startButton_->setToolTip("Train LoRA on the current plan in the background (Ctrl+T)");
-    startButton_->setShortcut(QKeySequence("Ctrl+T"));
+    // Ctrl+T is the Run menu's action: a second binding here would make it ambiguous (and dead).
     pauseButton_ = new QPushButton("Pause");
     pauseButton_->setObjectName("pauseTraining");
     pauseButton_->setToolTip("Pause after the current step; click again to resume");

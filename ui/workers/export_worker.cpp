@@ -1,6 +1,5 @@
 #include "ui/workers/export_worker.h"
 
-#include <QFileInfo>
 #include <exception>
 
 #include "core/lora/merge.h"
@@ -18,7 +17,7 @@ void ExportWorker::run() {
         Model model = Model::load(base);
         loadCheckpointAdapters(model, request_.plan, request_.checkpoint.toStdString());
         if (request_.format == ExportRequest::Format::Peft) {
-            exportPeft(model, request_.plan, out, QFileInfo(request_.modelDir).fileName().toStdString());
+            exportPeft(model, request_.plan, out, baseModelNameFor(base));
             emit finished(true, "PEFT adapter written to " + request_.outputDir +
                                     " (PeftModel.from_pretrained(base, this folder) loads it)");
         } else {
