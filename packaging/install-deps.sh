@@ -20,7 +20,7 @@ done
 here="$(cd "$(dirname "$0")" && pwd)"
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   libtorch-dev
   # libtorch's CPU matmuls go through libblas.so.3: without OpenBLAS that is the reference
   # BLAS, about 8x slower on the demo (the OpenMP build shares libtorch's thread pool).
