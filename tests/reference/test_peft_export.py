@@ -25,6 +25,9 @@ CASES = [
      {0: {"c_attn": (4, 8)}, 1: {"c_attn": (8, 16), "c_fc": (8, 16), "mlp.c_proj": (4, 4)}}),
     ("mixtral-experts-router", "mixtral", False,
      {1: {"q_proj": (4, 8), "gate": (2, 4), "experts.0.w1": (4, 8), "experts.2.w2": (8, 8), "experts.3.w3": (4, 16)}}),
+    # Pooled expert cells, as the probe scores them: every expert's w1 / w2 at once.
+    ("mixtral-pooled-experts", "mixtral", False,
+     {0: {"experts.*.w1": (4, 8)}, 1: {"q_proj": (4, 8), "experts.*.w2": (2, 4)}}),
     ("qwen2_moe-shared-expert", "qwen2_moe", False,
      {0: {"experts.1.down_proj": (4, 8)},
       1: {"gate": (2, 4), "experts.0.gate_proj": (4, 8), "shared_expert.up_proj": (8, 16),
@@ -85,14 +88,22 @@ def main():
             if isinstance(module, LoraLayer) and "default" in module.r:
                 adapted[path.removeprefix("base_model.model.")] = (module.r["default"], module.scaling["default"])
         planned = [(layer, m, r, a) for layer, mods in cells.items() for m, (r, a) in mods.items()]
-        check(len(adapted) == len(planned), f"{name}: peft adapted {len(adapted)} modules, plan has {len(planned)}")
+        all_paths = [p.removeprefix("base_model.model.") for p, _ in peft_model.named_modules()]
+        expected = 0
         for layer, module, r, alpha in planned:
-            hits = [p for p in adapted if layer_of(p) == layer and (p.endswith("." + module))]
-            check(len(hits) == 1, f"{name}: layer {layer} {module} is adapted once ({hits})")
-            got_r, got_scaling = adapted[hits[0]]
-            want_scaling = alpha / (math.sqrt(r) if rslora else r)
-            check(got_r == r and abs(got_scaling - want_scaling) < 1e-12,
-                  f"{name}: {hits[0]} r {got_r} scaling {got_scaling:.4f} (planned r {r}, scaling {want_scaling:.4f})")
+            # "experts.*.w1" adapts every expert's w1 of the layer; anything else one module.
+            pattern = re.escape("." + module).replace(r"\*", r"\d+") + "$"
+            every = [p for p in all_paths if layer_of(p) == layer and re.search(pattern, p)]
+            hits = [p for p in adapted if layer_of(p) == layer and re.search(pattern, p)]
+            want = len(every) if "*" in module else 1
+            check(want >= 1 and len(hits) == want, f"{name}: layer {layer} {module} adapted {len(hits)} times, want {want}")
+            expected += want
+            for hit in hits:
+                got_r, got_scaling = adapted[hit]
+                want_scaling = alpha / (math.sqrt(r) if rslora else r)
+                check(got_r == r and abs(got_scaling - want_scaling) < 1e-12,
+                      f"{name}: {hit} r {got_r} scaling {got_scaling:.4f} (planned r {r}, scaling {want_scaling:.4f})")
+        check(len(adapted) == expected, f"{name}: peft adapted {len(adapted)} modules, the plan {expected}")
 
         with torch.no_grad():
             ref = peft_model(input_ids=ids, labels=ids)
