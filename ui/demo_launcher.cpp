@@ -1,6 +1,6 @@
 #include "ui/demo_launcher.h"
 
-#include <QThread>
+#include "ui/workers/job_thread.h"
 
 #include "core/demo/demo_model.h"
 #include "core/demo/skill_corpus.h"
@@ -16,20 +16,22 @@ std::string demoExampleText() {
 }
 }  // namespace
 
-DemoLauncher::DemoLauncher(QObject* parent) : QObject(parent) {}
+DemoLauncher::DemoLauncher(QObject* parent) : QObject(parent), jobs_(new JobThread(this)) {}
 
 DemoLauncher::~DemoLauncher() {
+    // The build's job emits this object's signals: join it while the whole object still exists.
     stop();
-    if (thread_) thread_->wait();
+    delete jobs_;
 }
 
-void DemoLauncher::stop() { stop_->stop = true; }
+void DemoLauncher::stop() { stop_->requestStop(); }
 
 void DemoLauncher::start() {
-    if (thread_) return;
+    if (started_) return;
+    started_ = true;
     auto stop = stop_;
-    // Signals emitted from the worker thread reach GUI-thread receivers queued.
-    thread_ = QThread::create([this, stop] {
+    // Signals emitted from the job thread reach GUI-thread receivers queued.
+    jobs_->submit(stop, [this, stop] {
         try {
             demo::DemoObserver obs;
             obs.log = [this](const std::string& s) { emit message(QString::fromStdString(s)); };
@@ -49,8 +51,6 @@ void DemoLauncher::start() {
             emit failed(QString::fromStdString(e.what()));
         }
     });
-    thread_->setParent(this);
-    thread_->start();
 }
 
 }  // namespace aletheia::ui

@@ -10,6 +10,8 @@
 
 namespace aletheia::ui {
 
+class JobThread;
+
 class DemoLauncher : public QObject {
     Q_OBJECT
 public:
@@ -26,7 +28,8 @@ signals:
 
 private:
     std::shared_ptr<StopToken> stop_ = std::make_shared<StopToken>();
-    class QThread* thread_ = nullptr;
+    JobThread* jobs_;  // owned; stopped and joined with the launcher
+    bool started_ = false;
 };
 
 }  // namespace aletheia::ui

@@ -3,7 +3,6 @@
 #include "ui/demo_launcher.h"
 
 #include "core/config/experiment_io.h"
-#include "ui/experiment_mapping.h"
 #include "ui/panels/compare_panel.h"
 #include "ui/panels/data_panel.h"
 #include "ui/panels/model_panel.h"
@@ -19,13 +18,19 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 #include <exception>
 
 namespace aletheia::ui {
@@ -70,6 +75,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     eta_ = new QLabel;
     eta_->setObjectName("etaLabel");
     statusBar()->addPermanentWidget(eta_);
+    demoProgress_ = new QProgressBar;
+    demoProgress_->setObjectName("demoProgress");
+    demoProgress_->setMaximumWidth(260);
+    demoProgress_->hide();
+    demoCancel_ = new QPushButton("Cancel");
+    demoCancel_->setObjectName("demoCancel");
+    demoCancel_->setToolTip("Stop preparing the demo model");
+    demoCancel_->hide();
+    connect(demoCancel_, &QPushButton::clicked, this, &MainWindow::cancelDemo);
+    statusBar()->addPermanentWidget(demoProgress_);
+    statusBar()->addPermanentWidget(demoCancel_);
     statusBar()->showMessage("Open a checkpoint to begin (Ctrl+O), or the demo (Ctrl+D)");
 
     // The window's only job: wiring panels to each other and to the status bar.
@@ -81,19 +97,54 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         stages_->setCurrentWidget(train_);
         train_->startBaseline();
     });
+    connect(compare_, &ComparePanel::resumeRequested, this, [this](const QString& dir) {
+        stages_->setCurrentWidget(train_);
+        train_->resumeRun(dir);
+    });
     connect(train_, &TrainPanel::runningChanged, compare_, &ComparePanel::setTrainingActive);
-    connect(train_, &TrainPanel::runningChanged, probe_, [this](bool running) { probe_->setEnabled(!running); });
+    // A run owns the model, the data and the experiment until it ends: no reload, no re-probe.
+    connect(train_, &TrainPanel::runningChanged, this, [this](bool running) {
+        for (QWidget* w : {(QWidget*)probe_, (QWidget*)model_, (QWidget*)data_}) w->setEnabled(!running);
+        for (QAction* a : experimentActions_) a->setEnabled(!running);
+    });
     connect(train_, &TrainPanel::runFinished, this, [this] {
         if (closeAfterStop_) close();
     });
     connect(session_, &StudioSession::modelChanged, this, [this] {
-        plan_->setStepShape(train_->options().micro_batch, train_->sequenceLength());
         setWindowTitle(QString("Aletheia Studio — %1").arg(QFileInfo(session_->modelDir()).fileName()));
+        // The experiment names the model it ran on; sequences longer than the model's positions
+        // would fail late, at the first batch: cut them to fit now, and say so.
+        const int positions = int(session_->model().config().maxPositions);
+        const ExperimentConfig& c = session_->config();
+        const bool tooLong = positions > 0 && (c.data.sequence_len > positions || c.probe.sequence_len > positions);
+        session_->editConfig([&](ExperimentConfig& e) {
+            e.model.path = session_->modelDir().toStdString();
+            e.model.device = model_->device().toStdString();
+            e.model.dtype = model_->dtype().toStdString();
+            if (positions > 0) {
+                e.data.sequence_len = std::min(e.data.sequence_len, positions);
+                e.probe.sequence_len = std::min(e.probe.sequence_len, positions);
+            }
+        });
+        if (tooLong) {
+            DataSection d = session_->data();
+            session_->setData(d);  // re-tokenise at the new length
+            statusBar()->showMessage(QString("This model has %1 positions: sequence length set to %1").arg(positions));
+        }
     });
 
     buildMenus();
     QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1366, 800);
+    // The first window fits the screen it opens on (1366x768 laptops included); a remembered
+    // geometry from a screen that is gone is not restored off-screen.
+    const QRect available = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableGeometry()
+                                                             : QRect(0, 0, 1366, 768);
+    const bool restored = restoreGeometry(settings.value("window/geometry").toByteArray());
+    const QScreen* onScreen = QGuiApplication::screenAt(frameGeometry().center());
+    if (!restored || !onScreen) {
+        resize(std::min(1366, available.width()), std::min(800, available.height() - 40));
+        move(available.center() - rect().center());
+    }
     restoreState(settings.value("window/state").toByteArray());
     const bool dark = settings.value("window/dark", false).toBool();
     setDarkPalette(dark);
@@ -101,8 +152,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu("&File");
-    file->addAction("&New experiment", QKeySequence::New, this, &MainWindow::newExperiment);
-    file->addAction("&Open experiment…", QKeySequence("Ctrl+Shift+O"), this, [this] {
+    experimentActions_ << file->addAction("&New experiment", QKeySequence::New, this, &MainWindow::newExperiment);
+    experimentActions_ << file->addAction("&Open experiment…", QKeySequence("Ctrl+Shift+O"), this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, "Open experiment", {}, "Experiment (*.yaml *.yml)");
         if (!p.isEmpty()) openExperiment(p);
     });
@@ -122,8 +173,8 @@ void MainWindow::buildMenus() {
         if (!p.isEmpty()) saveExperiment(p);
     });
     file->addSeparator();
-    file->addAction("Open &model…", QKeySequence::Open, model_, &ModelPanel::browse);
-    file->addAction("Open &demo", QKeySequence("Ctrl+D"), this, &MainWindow::openDemo);
+    experimentActions_ << file->addAction("Open &model…", QKeySequence::Open, model_, &ModelPanel::browse);
+    experimentActions_ << file->addAction("Open &demo", QKeySequence("Ctrl+D"), this, &MainWindow::openDemo);
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
@@ -168,11 +219,7 @@ void MainWindow::setDarkPalette(bool dark) {
 
 void MainWindow::newExperiment() {
     experimentPath_.clear();
-    const ExperimentConfig cfg;
-    plan_->setOptions(planOptionsFrom(cfg));
-    train_->setOptions(trainOptionsFrom(cfg));
-    probe_->setSettings(cfg.probe.batches, cfg.probe.micro_batch_size, cfg.data.sequence_len,
-                        QString::fromStdString(cfg.probe.score));
+    session_->setConfig(ExperimentConfig{});
     statusBar()->showMessage("New experiment");
 }
 
@@ -182,12 +229,8 @@ bool MainWindow::openExperiment(const QString& path) {
         options.checkFiles = false;  // an experiment still being written opens too
         const ExperimentConfig cfg = loadExperiment(path.toStdString(), options);
         experimentPath_ = path;
-        probe_->setSettings(cfg.probe.batches, cfg.probe.micro_batch_size,
-                            cfg.probe.sequence_len > 0 ? cfg.probe.sequence_len : cfg.data.sequence_len,
-                            QString::fromStdString(cfg.probe.score));
-        train_->setOptions(trainOptionsFrom(cfg));
-        plan_->setOptions(planOptionsFrom(cfg));
-        session_->setData(cfg.data);
+        // The whole experiment, as the file says: each panel shows the keys it edits.
+        session_->setConfig(cfg);
         model_->setChoices(QString::fromStdString(cfg.model.path), QString::fromStdString(cfg.model.device),
                            QString::fromStdString(cfg.model.dtype));
         if (!cfg.model.path.empty()) model_->load(QString::fromStdString(cfg.model.path));
@@ -202,19 +245,8 @@ bool MainWindow::openExperiment(const QString& path) {
 
 bool MainWindow::saveExperiment(const QString& path) {
     try {
-        ExperimentConfig cfg;
-        cfg.name = QFileInfo(path).completeBaseName().toStdString();
-        cfg.model.path = model_->checkpointDir().toStdString();
-        cfg.model.device = model_->device().toStdString();
-        cfg.model.dtype = model_->dtype().toStdString();
-        cfg.data = session_->data();
-        cfg.probe.batches = probe_->batches();
-        cfg.probe.micro_batch_size = probe_->microBatch();
-        cfg.probe.sequence_len = probe_->sequenceLength();
-        cfg.probe.score = probe_->scoringRule().toStdString();
-        storeTrainOptions(train_->options(), cfg);
-        storePlanOptions(plan_->options(), cfg);
-        aletheia::saveExperiment(cfg, path.toStdString());
+        // Exactly the session's experiment: keys no panel shows are written back unchanged.
+        aletheia::saveExperiment(session_->config(), path.toStdString());
         experimentPath_ = path;
         rememberRecentExperiment(path);
         statusBar()->showMessage("Saved " + path);
@@ -228,28 +260,67 @@ bool MainWindow::saveExperiment(const QString& path) {
 void MainWindow::rememberRecentExperiment(const QString& path) { rememberRecent("recentExperiments", path); }
 
 void MainWindow::openDemo() {
-    // The first launch pretrains the demo model in a worker (minutes); later ones are instant.
-    auto* launcher = new DemoLauncher(this);
-    connect(launcher, &DemoLauncher::message, this, [this](const QString& m) { statusBar()->showMessage(m); });
-    connect(launcher, &DemoLauncher::progress, this, [this](int step, int total, double loss) {
-        statusBar()->showMessage(QString("Preparing the demo model (once): pretraining step %1/%2, loss %3")
-                                     .arg(step).arg(total).arg(loss, 0, 'f', 3));
+    // One preparation at a time: a second one would build into the same cache (core/demo also
+    // refuses it, across processes, with a lock).
+    if (demoLauncher_) {
+        statusBar()->showMessage("The demo is already being prepared: see the progress bar below.");
+        return;
+    }
+    // The first launch may pretrain the demo model in a worker (minutes); later ones are instant.
+    demoLauncher_ = new DemoLauncher(this);
+    demoClock_.start();
+    connect(demoLauncher_, &DemoLauncher::message, this, [this](const QString& m) { statusBar()->showMessage(m); });
+    connect(demoLauncher_, &DemoLauncher::progress, this, [this](int step, int total, double loss) {
+        demoProgress_->setRange(0, std::max(1, total));
+        demoProgress_->setValue(step);
+        const double perStep = step > 0 ? demoClock_.elapsed() / 1000.0 / step : 0;
+        const int eta = int(std::lround(perStep * (total - step)));
+        demoProgress_->setFormat(QString("demo model %p% · ETA %1:%2").arg(eta / 60).arg(eta % 60, 2, 10, QChar('0')));
+        demoProgress_->setToolTip(QString("Pretraining the demo model (once): step %1/%2, loss %3")
+                                      .arg(step).arg(total).arg(loss, 0, 'f', 3));
+        demoProgress_->show();
+        demoCancel_->show();
     });
-    connect(launcher, &DemoLauncher::ready, this, [this, launcher](const QString& experiment, const QString& banner) {
+    auto done = [this] {
+        demoProgress_->hide();
+        demoCancel_->hide();
+        demoLauncher_->deleteLater();
+        demoLauncher_ = nullptr;
+    };
+    connect(demoLauncher_, &DemoLauncher::ready, this, [this, done](const QString& experiment, const QString& banner) {
+        done();
         openExperiment(experiment);
         banner_->setText(banner);
         banner_->show();
-        launcher->deleteLater();
     });
-    connect(launcher, &DemoLauncher::failed, this, [this, launcher](const QString& error) {
-        statusBar()->showMessage("Demo unavailable: " + error);
-        launcher->deleteLater();
+    connect(demoLauncher_, &DemoLauncher::failed, this, [this, done](const QString& error) {
+        const bool cancelled = demoCancelled_;
+        demoCancelled_ = false;
+        done();
+        statusBar()->showMessage(cancelled ? "Demo preparation cancelled" : "Demo unavailable: " + error);
     });
     statusBar()->showMessage("Preparing the built-in demo…");
-    launcher->start();
+    demoLauncher_->start();
+}
+
+void MainWindow::cancelDemo() {
+    if (!demoLauncher_) return;
+    demoCancelled_ = true;
+    demoLauncher_->stop();
+    statusBar()->showMessage("Cancelling the demo preparation after the current step…");
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (demoLauncher_) {
+        const auto answer = QMessageBox::question(this, "The demo is being prepared",
+                                                  "Stop preparing the demo model and quit? It starts over next time.",
+                                                  QMessageBox::Yes | QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        cancelDemo();  // ~DemoLauncher joins its thread, which ends after the current step
+    }
     if (train_->isRunning()) {
         if (!closeAfterStop_) {
             const auto answer = QMessageBox::question(

@@ -2,14 +2,19 @@
 // The Studio's main window: a left-to-right workflow of panels (Model, Data, Probe, Plan,
 // Train, Compare & Export). Each panel is its own class; the window only wires them,
 // owns the menus (experiments as YAML, palettes) and remembers its state (QSettings).
+#include <QElapsedTimer>
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
+class QProgressBar;
+class QPushButton;
 class QTabWidget;
 
 namespace aletheia::ui {
 
 class ComparePanel;
+class DemoLauncher;
 class DataPanel;
 class ModelPanel;
 class PlanPanel;
@@ -44,6 +49,7 @@ protected:
 private:
     void buildMenus();
     void newExperiment();
+    void cancelDemo();
     void rememberRecentExperiment(const QString& path);
 
     StudioSession* session_ = nullptr;
@@ -57,6 +63,12 @@ private:
     QLabel* banner_ = nullptr;
     QLabel* eta_ = nullptr;
     QString experimentPath_;
+    QList<QAction*> experimentActions_;  // disabled while a run owns the experiment
+    DemoLauncher* demoLauncher_ = nullptr;  // non-null while the demo is being prepared
+    QElapsedTimer demoClock_;
+    QProgressBar* demoProgress_ = nullptr;
+    QPushButton* demoCancel_ = nullptr;
+    bool demoCancelled_ = false;
     bool closeAfterStop_ = false;
 };
 

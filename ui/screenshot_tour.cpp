@@ -63,9 +63,9 @@ void ScreenshotTour::afterProbe() {
     QTimer::singleShot(300, this, [this] {
         shoot(2, "3-probe");
         auto* policy = w_->findChild<QComboBox*>("planPolicy");
-        policy->setCurrentIndex(1);  // threshold
+        policy->setCurrentIndex(policy->findData("threshold"));
         w_->planPanel()->slider()->setValue(45);
-        if (auto* alloc = w_->findChild<QComboBox*>("planAllocation")) alloc->setCurrentIndex(1);  // attention/MLP
+        if (auto* alloc = w_->findChild<QComboBox*>("planAllocation")) alloc->setCurrentIndex(alloc->findData("asymmetric"));
         QTimer::singleShot(300, this, [this] {
             shoot(3, "4-plan");
             if (trainSteps_ > 0) w_->findChild<QSpinBox*>("trainMaxSteps")->setValue(trainSteps_);

@@ -9,17 +9,36 @@ void StudioSession::setModel(const Model& model, const QString& dir) {
     modelDir_ = dir;
     scores_.reset();  // scores and plan belong to the previous model
     plan_ = {};
-    include_.clear();
-    exclude_.clear();
+    // Overrides name layers and modules of the experiment's model: another model drops them
+    // (the experiment's own model, loaded when it is opened, keeps them).
+    if (dir.toStdString() != config_.model.path) {
+        config_.plan.include.clear();
+        config_.plan.exclude.clear();
+    }
     dataset_.reset();  // tokenised with the previous model's tokenizer
     emit modelChanged();
     emit datasetChanged();
     emit planChanged();
 }
 
+void StudioSession::setConfig(const ExperimentConfig& config) {
+    config_ = config;
+    emit configReplaced();
+    reloadRuns();
+    emit dataChanged();
+    emit datasetChanged();
+    emit overridesChanged();
+}
+
+void StudioSession::editConfig(const std::function<void(ExperimentConfig&)>& edit) {
+    edit(config_);
+    emit configEdited();
+}
+
 void StudioSession::setData(const DataSection& data) {
-    data_ = data;
+    config_.data = data;
     dataset_.reset();
+    emit configEdited();
     emit dataChanged();
     emit datasetChanged();
 }
@@ -74,37 +93,51 @@ bool take(std::vector<std::string>& list, const std::string& pattern) {
 }  // namespace
 
 void StudioSession::toggleCell(int layer, const std::string& role) {
+    auto& include = config_.plan.include;
+    auto& exclude = config_.plan.exclude;
     const std::string pattern = std::to_string(layer) + ":" + role;
+    // Undo an earlier click before adding the opposite override: two clicks leave no trace.
     if (cellInPlan(layer, role)) {
-        if (!take(include_, pattern)) exclude_.push_back(pattern);
+        if (!take(include, pattern)) exclude.push_back(pattern);
     } else {
-        if (!take(exclude_, pattern)) include_.push_back(pattern);
+        if (!take(exclude, pattern)) include.push_back(pattern);
     }
     emit overridesChanged();
 }
 
 void StudioSession::toggleLayer(int layer) {
+    auto& include = config_.plan.include;
+    auto& exclude = config_.plan.exclude;
+    const std::string prefix = std::to_string(layer);
+    // A second click on the layer undoes the first: the policy decides again, no hidden override.
+    if (take(include, prefix) || take(exclude, prefix)) {
+        emit overridesChanged();
+        return;
+    }
     bool any = false;
     if (scores_)
         for (const std::string& role : scores_->modules) any = any || cellInPlan(layer, role);
-    const std::string prefix = std::to_string(layer);
-    // Drop every earlier override of this layer: the whole-layer choice replaces them.
-    auto ofLayer = [&](const std::string& p) { return p == prefix || p.rfind(prefix + ":", 0) == 0; };
-    include_.erase(std::remove_if(include_.begin(), include_.end(), ofLayer), include_.end());
-    exclude_.erase(std::remove_if(exclude_.begin(), exclude_.end(), ofLayer), exclude_.end());
-    (any ? exclude_ : include_).push_back(prefix);
+    // The whole-layer choice replaces the layer's cell overrides.
+    auto ofLayer = [&](const std::string& p) { return p.rfind(prefix + ":", 0) == 0; };
+    include.erase(std::remove_if(include.begin(), include.end(), ofLayer), include.end());
+    exclude.erase(std::remove_if(exclude.begin(), exclude.end(), ofLayer), exclude.end());
+    (any ? exclude : include).push_back(prefix);
     emit overridesChanged();
 }
 
 void StudioSession::setOverrides(std::vector<std::string> include, std::vector<std::string> exclude) {
-    include_ = std::move(include);
-    exclude_ = std::move(exclude);
+    config_.plan.include = std::move(include);
+    config_.plan.exclude = std::move(exclude);
     emit overridesChanged();
 }
 
-void StudioSession::addRun(const RunRecord& run) {
-    runs_.push_back(run);
+QStringList StudioSession::reloadRuns() {
+    std::vector<std::string> problems;
+    runs_ = listRuns(config_.output.dir, &problems);
     emit runsChanged();
+    QStringList out;
+    for (const auto& p : problems) out << QString::fromStdString(p);
+    return out;
 }
 
 }  // namespace aletheia::ui

@@ -1,7 +1,10 @@
 #pragma once
-// What the stages share: the loaded model, the probe's scores and the current plan. Panels
-// read it and announce changes through its signals, so data flows one way
-// (Model -> Probe -> Plan -> Train) and no panel knows another.
+// What the stages share: the experiment (one ExperimentConfig, exactly what the YAML holds), the
+// loaded model, the probe's scores and the current plan. Each panel edits only the config keys it
+// shows, so keys it does not show survive a save unchanged; everything the engine needs is
+// derived from the config by core/session, as the CLI derives it. Panels announce changes through
+// the session's signals, so data flows one way (Model -> Probe -> Plan -> Train).
+#include <functional>
 #include <QObject>
 #include <QString>
 #include <optional>
@@ -11,7 +14,7 @@
 #include "core/plan/adapter_plan.h"
 #include "core/probe/probe_scores.h"
 #include "ui/loaded_dataset.h"
-#include "ui/run_record.h"
+#include "core/session/run_summary.h"
 
 namespace aletheia::ui {
 
@@ -24,10 +27,16 @@ public:
     const QString& modelDir() const { return modelDir_; }
     void setModel(const Model& model, const QString& dir);
 
+    // The experiment. setConfig replaces it (open, new): panels re-read it (configReplaced).
+    // editConfig changes some keys (a panel's control): configEdited.
+    const ExperimentConfig& config() const { return config_; }
+    void setConfig(const ExperimentConfig& config);
+    void editConfig(const std::function<void(ExperimentConfig&)>& edit);
+
     // Train/probe data: the experiment's data section; data().train is the JSONL file, empty
     // until the Data panel picks one (then probe and trainer use synthetic tokens).
-    const DataSection& data() const { return data_; }
-    QString dataFile() const { return QString::fromStdString(data_.train); }
+    const DataSection& data() const { return config_.data; }
+    QString dataFile() const { return QString::fromStdString(config_.data.train); }
     void setData(const DataSection& data);
     // The file tokenised with the current model's tokenizer; null while not (yet) available.
     const LoadedDataset* dataset() const { return dataset_ ? &*dataset_ : nullptr; }
@@ -47,17 +56,21 @@ public:
 
     // Manual overrides as the planner's include/exclude patterns ("3:q", "5"), so clicks on
     // the heatmap survive re-planning and are saved in the experiment YAML.
-    const std::vector<std::string>& includes() const { return include_; }
-    const std::vector<std::string>& excludes() const { return exclude_; }
+    const std::vector<std::string>& includes() const { return config_.plan.include; }
+    const std::vector<std::string>& excludes() const { return config_.plan.exclude; }
     void toggleCell(int layer, const std::string& role);
     void toggleLayer(int layer);
     void setOverrides(std::vector<std::string> include, std::vector<std::string> exclude);
 
-    // Finished training runs, oldest first (the Compare stage).
-    const QList<RunRecord>& runs() const { return runs_; }
-    void addRun(const RunRecord& run);
+    // The training runs of the experiment, oldest first (the Compare stage): read from the run
+    // directories under output.dir, so runs of earlier launches (and of the CLI) are listed too.
+    const std::vector<RunSummary>& runs() const { return runs_; }
+    // Reads them again (after a run, or when output.dir changes); problems: runs left out, and why.
+    QStringList reloadRuns();
 
 signals:
+    void configReplaced();
+    void configEdited();
     void modelChanged();
     void dataChanged();      // the data section (file, split, ...) changed: re-tokenise
     void datasetChanged();   // a tokenised dataset arrived (or was dropped)
@@ -70,12 +83,11 @@ signals:
 private:
     Model model_;
     QString modelDir_;
-    DataSection data_;
+    ExperimentConfig config_;
     std::optional<LoadedDataset> dataset_;
     std::optional<ProbeScores> scores_;
     AdapterPlan plan_;
-    std::vector<std::string> include_, exclude_;
-    QList<RunRecord> runs_;
+    std::vector<RunSummary> runs_;
 };
 
 }  // namespace aletheia::ui

@@ -13,7 +13,7 @@
 #include "core/cli/plan_run.h"
 #include "core/cli/progress_printer.h"
 #include "core/cli/usage_error.h"
-#include "core/config/train_options_for.h"
+#include "core/session/train_options_for.h"
 #include "core/io/json_file.h"
 #include "core/plan/cost_model.h"
 #include "core/train/step_benchmark.h"
@@ -87,7 +87,8 @@ CommandSpec benchCommand() {
         const AdapterPlan plan = runPlan(cfg, model, table, dir);
         const AdapterPlan uniform = uniformPlanFor(cfg, model, table);
         const Tokenizer tok = loadExperimentTokenizer(cfg);
-        ExampleBatchSource batches = trainingBatches(cfg, loadExperimentData(cfg, tok), paddingId(tok));
+        ExampleBatchSource batches = trainingBatches(
+            cfg, std::make_shared<const std::vector<text::Example>>(loadExperimentData(cfg, tok).train), paddingId(tok));
 
         ProgressPrinter progress("bench");
         const auto times = timeTrainingSteps(model, {plan, uniform}, batches, o, progress.callback(), &interruptToken());
@@ -96,8 +97,8 @@ CommandSpec benchCommand() {
             std::cerr << "bench: stopped before the end; bench.json not written\n";
             return 2;
         }
-        const CostModel cost(table, stepShapeFor(cfg, model), {}, cfg.lora.lora_r);
-        const double predicted = cost.estimate(uniform).seconds / cost.estimate(plan).seconds;
+        const auto cost = costModelFor(cfg, model, table);
+        const double predicted = cost->estimate(uniform).seconds / cost->estimate(plan).seconds;
         const double wallPlan = medianOf(times[0].wallSeconds), wallUniform = medianOf(times[1].wallSeconds);
         const double cpuPlan = medianOf(times[0].cpuSeconds), cpuUniform = medianOf(times[1].cpuSeconds);
 

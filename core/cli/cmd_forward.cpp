@@ -1,7 +1,7 @@
 #include <torch/torch.h>
 
 #include "core/cli/commands.h"
-#include "core/cli/engine_options.h"
+#include "core/session/engine_options.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/token_ids_file.h"
 #include "core/cli/usage_error.h"

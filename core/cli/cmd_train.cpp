@@ -1,10 +1,7 @@
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
-
-#include <nlohmann/json.hpp>
 
 #include "core/cli/commands.h"
 #include "core/cli/experiment_args.h"
@@ -12,10 +9,10 @@
 #include "core/cli/interrupt.h"
 #include "core/cli/plan_run.h"
 #include "core/cli/progress_printer.h"
-#include "core/cli/train_plots.h"
 #include "core/common/error.h"
 #include "core/train/example_batch_source.h"
-#include "core/config/train_options_for.h"
+#include "core/session/train_options_for.h"
+#include "core/session/run_recorder.h"
 #include "core/train/trainer.h"
 
 namespace aletheia::cli {
@@ -43,41 +40,27 @@ CommandSpec trainCommand() {
         const AdapterPlan plan = runPlan(cfg, model, table, dir);
         const Tokenizer tok = loadExperimentTokenizer(cfg);
         const text::Dataset data = loadExperimentData(cfg, tok);
-        ExampleBatchSource trainData = trainingBatches(cfg, data, paddingId(tok));
         using Examples = std::vector<text::Example>;
-        std::unique_ptr<ExampleBatchSource> valData;
-        if (!data.validation.empty())
-            valData = std::make_unique<ExampleBatchSource>(std::make_shared<const Examples>(data.validation),
-                                                           cfg.train.micro_batch_size, paddingId(tok), 0, false);
+        ExampleBatchSource trainData = trainingBatches(cfg, std::make_shared<const Examples>(data.train), paddingId(tok));
+        const auto valData = validationBatches(cfg, std::make_shared<const Examples>(data.validation), paddingId(tok));
 
-        std::ofstream metrics(fs::path(dir) / "metrics.jsonl", a.has("resume") ? std::ios::app : std::ios::trunc);
-        TrainCurves curves;
+        RunRecorder recorder(dir, a.has("resume"));
         ProgressPrinter progress("train");
         TrainObserver obs;
         obs.onStep = [&](const StepEvent& e) {
             char detail[160];
             std::snprintf(detail, sizeof detail, "loss %.4f  lr %.2e  %.0f tok/s", e.loss, e.lr, e.tokens_per_s);
             progress.update(long(e.step), long(e.total_steps), detail);
-            metrics << nlohmann::json{{"type", "train"}, {"step", e.step}, {"epoch", e.epoch}, {"loss", e.loss},
-                                      {"lr", e.lr}, {"grad_norm", e.grad_norm}, {"tokens_per_s", e.tokens_per_s},
-                                      {"step_time_s", e.step_time_s}, {"peak_memory_bytes", e.peak_memory_bytes}}
-                           .dump()
-                    << "\n" << std::flush;
-            curves.addStep(e.step, e.loss);
         };
         obs.onEval = [&](const EvalEvent& e) {
-            metrics << nlohmann::json{{"type", "eval"}, {"step", e.step}, {"loss", e.loss}, {"perplexity", e.perplexity},
-                                      {"tokens", e.tokens}}
-                           .dump()
-                    << "\n" << std::flush;
-            curves.addEval(e.step, e.loss);
             std::cerr << "\neval step " << e.step << ": loss " << e.loss << ", perplexity " << e.perplexity << "\n";
         };
         obs.onLog = [](const std::string& m) { std::cerr << "\n" << m << "\n"; };
-        const TrainResult r = train(model, plan, trainData, valData.get(),
-                                    trainOptionsFor(cfg, dir), obs, &interruptToken(), a.has("resume") ? "latest" : "");
+        TrainObserver recorded = recorder.wrap(obs);
+        const TrainResult r = train(model, plan, trainData, valData.get(), trainOptionsFor(cfg, dir), recorded,
+                                    &interruptToken(), a.has("resume") ? "latest" : "");
         progress.finish();
-        if (cfg.output.plots) curves.savePng((fs::path(dir) / "loss.png").string(), cfg.name);
+        recorder.finish(r, cfg.name, cfg.output.plots);
         std::cerr << "train: " << r.message << " (" << r.steps << " steps";
         if (!r.last_checkpoint.empty()) std::cerr << ", checkpoint " << r.last_checkpoint;
         std::cerr << ")\n";

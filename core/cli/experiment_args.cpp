@@ -1,10 +1,8 @@
 #include "core/cli/experiment_args.h"
 
-#include <filesystem>
-#include <fstream>
-
 #include "core/cli/usage_error.h"
 #include "core/config/experiment_io.h"
+#include "core/session/run_recorder.h"
 
 namespace aletheia::cli {
 
@@ -23,12 +21,7 @@ ExperimentConfig experimentFromArgs(const ParsedArgs& args, const std::string& c
 }
 
 std::string prepareRunDir(const ExperimentConfig& cfg) {
-    std::error_code ec;
-    std::filesystem::create_directories(cfg.output.dir, ec);
-    if (ec) failIn(cfg.output.dir, "cannot create the run directory: " + ec.message(), "output.dir");
-    // Absolute paths: the copy documents exactly what ran, wherever it is read from.
-    const std::string path = (std::filesystem::path(cfg.output.dir) / "config.yaml").string();
-    std::ofstream(path) << experimentToYaml(cfg);
+    writeRunConfig(cfg, cfg.output.dir);  // the copy documents exactly what ran
     return cfg.output.dir;
 }
 

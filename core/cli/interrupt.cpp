@@ -13,7 +13,7 @@ volatile std::sig_atomic_t interrupts = 0;
 // Only async-signal-safe calls here: an atomic store, write(2), _exit(2).
 void onInterrupt(int) {
     if (++interrupts > 1) _exit(130);
-    token.stop.store(true);
+    token.requestStopFromSignalHandler();
     static const char note[] = "\naletheia: stopping after the current step (Ctrl-C again to quit now)\n";
     [[maybe_unused]] auto n = write(STDERR_FILENO, note, sizeof note - 1);
 }

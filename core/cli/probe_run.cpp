@@ -14,28 +14,15 @@
 #include "core/plot/charts.h"
 #include "core/probe/probe.h"
 #include "core/probe/probe_json.h"
-#include "core/text/batching.h"
+#include "core/session/experiment_data.h"
 
 namespace aletheia::cli {
 
 ProbeScores probeExperiment(const ExperimentConfig& cfg, const Model& model, const text::Dataset& data,
                             int32_t padId) {
-    if (data.train.empty()) failIn(cfg.data.train, "no training examples to probe with", "data.train");
-    // The first `batches` groups of epoch 0: the same examples every time for one seed.
-    const auto groups = text::epochBatches(data.train.size(), size_t(cfg.probe.micro_batch_size),
-                                           uint64_t(cfg.data.seed), 0);
-    std::vector<Batch> batches;
-    for (size_t i = 0; i < groups.size() && int(i) < cfg.probe.batches; ++i) {
-        text::Batch b = text::makeBatch(data.train, groups[i], padId);
-        const int64_t T = b.inputIds.size(1);
-        const int64_t keep = cfg.probe.sequence_len > 0 ? std::min<int64_t>(T, cfg.probe.sequence_len) : T;
-        batches.push_back({b.inputIds.narrow(1, 0, keep).to(model.device()), b.labels.narrow(1, 0, keep).to(model.device()),
-                           b.attentionMask.narrow(1, 0, keep).to(model.device())});
-    }
-    ProbeOptions o;
-    o.rule = ruleFromName(cfg.probe.score);
+    const std::vector<Batch> batches = probeBatches(cfg, data.train, padId, model.device());
     ProgressPrinter progress("probe");
-    ProbeScores s = runProbe(model, batches, o,
+    ProbeScores s = runProbe(model, batches, probeOptionsFor(cfg),
                              [&](const ProbeScores&, int done, int total) { progress.update(done, total); },
                              &interruptToken());
     progress.finish();

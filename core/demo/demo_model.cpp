@@ -12,6 +12,7 @@
 #include "core/demo/demo_data.h"
 #include "core/demo/shipped_demo.h"
 #include "core/demo/skill_corpus.h"
+#include "core/io/file_lock.h"
 #include "core/io/json_file.h"
 #include "core/model/model.h"
 #include "core/text/dataset.h"
@@ -132,6 +133,8 @@ DemoFiles ensureDemo(const DemoOptions& o, const DemoObserver& obs, StopToken* s
     std::error_code ec;
     fs::create_directories(f.root, ec);
     if (ec) failIn(f.root, "cannot create the demo cache folder: " + ec.message());
+    // One builder at a time per cache: two would share model.building and leave a broken model.
+    const FileLock lock(f.root + "/.lock", "the demo model is being prepared in " + f.root);
     writeDemoDatasets(f.root);
 
     if (!o.rebuild && cachedModelMatches(f.modelDir, o)) {

@@ -1,4 +1,4 @@
-#include "core/cli/engine_options.h"
+#include "core/session/engine_options.h"
 
 #include <torch/cuda.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/common/error.h"
 
-namespace aletheia::cli {
+namespace aletheia {
 
 std::optional<torch::Dtype> parseDtype(const std::string& name) {
     if (name == "auto") return std::nullopt;
@@ -25,4 +25,11 @@ torch::Device parseDevice(const std::string& name) {
     return d;
 }
 
-}  // namespace aletheia::cli
+LoadOptions loadOptionsFor(const ModelSection& model) {
+    LoadOptions options;
+    options.dtype = parseDtype(model.dtype);
+    options.device = parseDevice(model.device);
+    return options;
+}
+
+}  // namespace aletheia

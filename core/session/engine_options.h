@@ -1,11 +1,15 @@
 #pragma once
-// Turning the user's words for dtype and device ("bf16", "cuda:1", "auto") into torch values.
+// Turning the user's words for dtype and device ("bf16", "cuda:1", "auto") into torch values,
+// and the experiment's `model:` section into the loader's options: one mapping for CLI and Studio.
 #include <optional>
 #include <string>
 
 #include <torch/types.h>
 
-namespace aletheia::cli {
+#include "core/config/experiment.h"
+#include "core/model/model.h"
+
+namespace aletheia {
 
 // "auto" -> nullopt (the checkpoint's own dtype); "fp32" | "bf16" | "fp16". Throws Error otherwise.
 std::optional<torch::Dtype> parseDtype(const std::string& name);
@@ -13,4 +17,7 @@ std::optional<torch::Dtype> parseDtype(const std::string& name);
 // and when CUDA is asked for but absent.
 torch::Device parseDevice(const std::string& name);
 
-}  // namespace aletheia::cli
+// dtype and device of config.model (progress and stop are the caller's).
+LoadOptions loadOptionsFor(const ModelSection& model);
+
+}  // namespace aletheia

@@ -1,8 +1,8 @@
-#include "core/cli/train_plots.h"
+#include "core/session/train_curves.h"
 
 #include "core/plot/charts.h"
 
-namespace aletheia::cli {
+namespace aletheia {
 
 void TrainCurves::addStep(int64_t step, double loss) {
     steps_.push_back(double(step));
@@ -20,4 +20,4 @@ void TrainCurves::savePng(const std::string& path, const std::string& title) con
     renderLinePlot(title + " loss", "step", "loss", series).savePng(path);
 }
 
-}  // namespace aletheia::cli
+}  // namespace aletheia

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace aletheia::cli {
+namespace aletheia {
 
 class TrainCurves {
 public:
@@ -16,4 +16,4 @@ private:
     std::vector<double> steps_, losses_, evalSteps_, evalLosses_;
 };
 
-}  // namespace aletheia::cli
+}  // namespace aletheia

@@ -226,12 +226,16 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
 
     const int numLayers = model.numLayers();
     const auto started = Clock::now();
+    double pausedSeconds = 0;  // time spent paused is not part of the ETA's rate
     const int64_t firstStep = step;
     int64_t lastEvalStep = -1;
     result.outcome = TrainOutcome::Completed;
 
     while (step < total) {
-        if (stop && (stop->stopRequested() || !stop->waitWhilePaused())) {
+        const auto pauseStart = Clock::now();
+        const bool go = !stop || (!stop->stopRequested() && stop->waitWhilePaused());
+        pausedSeconds += std::chrono::duration<double>(Clock::now() - pauseStart).count();
+        if (!go) {
             result.outcome = TrainOutcome::Stopped;
             result.message = "stopped by request after step " + std::to_string(step);
             break;
@@ -312,7 +316,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
         ev.grad_norm = gradNorm;
         ev.step_time_s = std::chrono::duration<double>(Clock::now() - t0).count();
         ev.tokens_per_s = ev.step_time_s > 0 ? double(inputTokens) / ev.step_time_s : 0.0;
-        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count() - pausedSeconds;
         ev.eta_s = elapsed / double(step - firstStep) * double(total - step);
         ev.peak_memory_bytes = peakMemoryBytes(device);
         ev.layer_update_norms.assign(size_t(numLayers), 0.0);

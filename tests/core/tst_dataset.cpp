@@ -180,7 +180,7 @@ private slots:
         for (const auto& ex : ds.train) QCOMPARE(ex.inputIds.size(), size_t(5));
 
         aletheia::StopToken stop;
-        stop.stop = true;
+        stop.requestStop();
         const Dataset cancelled = loadJsonlDataset(dataFile("text.jsonl"), qwen(), DatasetOptions{}, {}, &stop);
         QVERIFY(cancelled.cancelled);
         QVERIFY(cancelled.train.empty());

@@ -8,7 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/common/error.h"
 #include "core/demo/demo_model.h"
+#include "core/io/file_lock.h"
 #include "core/eval/evaluate_sets.h"
 #include "core/text/dataset.h"
 #include "core/model/model.h"
@@ -65,6 +67,27 @@ private slots:
         auto again = demo::ensureDemo(tiny(a));
         QVERIFY(!again.built);
         QCOMPARE(again.pretrainLoss, fa.pretrainLoss);
+    }
+
+    // A second builder on the same cache (a second Ctrl+D, or the CLI while the Studio builds)
+    // is refused with a message naming the cache, instead of sharing model.building with the first.
+    void secondBuilderOnOneCacheIsRefused() {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        {
+            const FileLock first(root + "/.lock", "test builder");
+            try {
+                demo::ensureDemo(tiny(dir));
+                QFAIL("a second builder ran while the cache was locked");
+            } catch (const Error& e) {
+                QVERIFY2(std::string(e.what()).find("being prepared in " + root) != std::string::npos, e.what());
+            }
+            QVERIFY(!QFileInfo::exists(dir.filePath("model")));
+        }
+        // Released with the first builder: the cache builds now, and is complete.
+        const auto f = demo::ensureDemo(tiny(dir));
+        for (const char* file : {"/config.json", "/tokenizer.json", "/model.safetensors", "/demo_info.json"})
+            QVERIFY2(QFileInfo::exists(QString::fromStdString(f.modelDir + file)), file);
     }
 
     void defaultRecipeUnpacksTheShippedPretrainedModel() {

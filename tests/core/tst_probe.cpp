@@ -259,7 +259,7 @@ private slots:
                                     QCOMPARE(int(running.history.size()), done);
                                     QCOMPARE(int(running.scores.size()), model.numLayers());
                                     seen.push_back(done);
-                                    if (done == 2) stop.stop = true;
+                                    if (done == 2) stop.requestStop();
                                 },
                                 &stop);
         QCOMPARE(seen, (std::vector<int>{1, 2}));

@@ -238,7 +238,7 @@ private slots:
         StopToken stop;
         TrainObserver stopAt10;
         stopAt10.onStep = [&](const StepEvent& e) {
-            if (e.step == 10) stop.stop = true;
+            if (e.step == 10) stop.requestStop();
         };
         const auto first = train(b, plan(b), src, nullptr, o, stopAt10, &stop);
         QVERIFY(first.outcome == TrainOutcome::Stopped);
@@ -317,7 +317,7 @@ private slots:
         TrainOptions o = quickOptions();
         o.max_steps = 3;
         StopToken token;
-        token.pause = true;
+        token.setPaused(true);
         int stepsSeen = 0;
         TrainObserver obs;
         obs.onStep = [&](const StepEvent&) { ++stepsSeen; };
@@ -325,7 +325,7 @@ private slots:
         std::thread resumer([&] {
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
             seenWhilePaused = stepsSeen;
-            token.pause = false;
+            token.setPaused(false);
         });
         const auto t0 = std::chrono::steady_clock::now();
         const auto r = train(m, layersPlan(m, 2), src, nullptr, o, obs, &token);

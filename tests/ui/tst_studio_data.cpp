@@ -18,7 +18,7 @@
 #include "core/demo/skill_corpus.h"
 #include "core/lora/peft_import.h"
 #include "core/probe/probe.h"
-#include "core/train/example_batch_source.h"
+#include "core/session/experiment_data.h"
 #include "ui/main_window.h"
 #include "ui_test_support.h"
 #include "ui/panels/compare_panel.h"
@@ -75,15 +75,16 @@ private slots:
 
     void probeUsesTheDataset() {
         auto* probe = w->probePanel();
-        probe->setSettings(2, 4, 64, "grad_norm");
+        find<QSpinBox>("probeBatches")->setValue(2);
+        find<QSpinBox>("probeMicroBatch")->setValue(4);
         QSignalSpy finished(probe, &ProbePanel::probeFinished);
         probe->run();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
         QVERIFY(finished[0][0].toBool());
-        // The engine on the same dataset batches (the probe's own seed, first batches of epoch 0).
+        // The engine on the batches `aletheia probe` takes for this experiment (core/session).
         const LoadedDataset& d = *w->session()->dataset();
-        ExampleBatchSource source(d.train, 4, d.padId, 1234);
-        const ProbeScores ref = runProbe(w->session()->model(), source.firstBatches(2));
+        const ProbeScores ref = runProbe(w->session()->model(),
+                                         probeBatches(w->session()->config(), *d.train, d.padId, torch::kCPU));
         ScoreHeatmap* map = probe->heatmap();
         QCOMPARE(map->layers(), ref.numLayers());
         for (int l = 0; l < ref.numLayers(); ++l)
@@ -115,7 +116,7 @@ private slots:
                  qPrintable(QString("train loss %1 -> %2, eval loss %3 -> %4")
                                 .arg(loss->firstValue(0)).arg(loss->lastValue(0))
                                 .arg(loss->firstValue(1)).arg(loss->lastValue(1))));
-        QCOMPARE(w->session()->runs().size(), 1);
+        QCOMPARE(w->session()->runs().size(), size_t(1));
     }
 
     void exportsAPeftAdapterThatLoadsBack() {

@@ -10,6 +10,8 @@
 #include <QLineEdit>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "core/plan/make_plan.h"
@@ -65,7 +67,12 @@ private slots:
 
     void probeFillsHeatmapWithEngineScores() {
         auto* probe = w->probePanel();
-        probe->setSettings(3, 2, 16, "grad_norm");
+        // As a user would: the Probe stage's fields, which edit the experiment's probe.* keys.
+        find<QSpinBox>("probeBatches")->setValue(3);
+        find<QSpinBox>("probeMicroBatch")->setValue(2);
+        find<QSpinBox>("probeSeqLen")->setValue(16);
+        QCOMPARE(w->session()->config().probe.batches, 3);
+        QCOMPARE(w->session()->config().probe.sequence_len, 16);
         QSignalSpy finished(probe, &ProbePanel::probeFinished);
         QSignalSpy scores(w->session(), &StudioSession::scoresChanged);
         probe->run();
@@ -73,10 +80,12 @@ private slots:
         QVERIFY(finished[0][0].toBool());
         QVERIFY(scores.count() >= 3);  // one update per batch, then the final one
 
-        // The same probe run straight through the engine on the same batches.
+        // The same probe run straight through the engine on the same batches (no dataset chosen:
+        // synthetic tokens seeded with data.seed).
         std::vector<Batch> batches;
+        const uint64_t seed = uint64_t(w->session()->config().data.seed);
         for (int i = 0; i < 3; ++i)
-            batches.push_back({syntheticTokens(w->session()->model().config().vocabSize, 2, 16, 1234, i), {}, {}});
+            batches.push_back({syntheticTokens(w->session()->model().config().vocabSize, 2, 16, seed, i), {}, {}});
         const ProbeScores ref = runProbe(w->session()->model(), batches);
         ScoreHeatmap* map = probe->heatmap();
         QCOMPARE(map->layers(), ref.numLayers());
@@ -92,15 +101,20 @@ private slots:
 
     void thresholdSliderDrivesThePlan() {
         auto* policy = find<QComboBox>("planPolicy");
-        policy->setCurrentIndex(policy->findData(int(SelectionPolicy::Threshold)));
+        policy->setCurrentIndex(policy->findData("threshold"));
+        QCOMPARE(w->session()->config().plan.policy, std::string("threshold"));
         QSlider* slider = w->planPanel()->slider();
         const ProbeScores& scores = w->session()->scores();
         size_t previous = SIZE_MAX;
         for (int v : {0, 30, 60, 90, 100}) {
             slider->setValue(v);
             const AdapterPlan& plan = w->session()->plan();
-            PlanOptions expected = w->planPanel()->options();
-            QCOMPARE(expected.selection.threshold, v / 100.0);
+            QCOMPARE(w->session()->config().plan.threshold, v / 100.0);
+            // The planner's own threshold rule, asked directly (uniform rank lora_r).
+            PlanOptions expected;
+            expected.selection.policy = SelectionPolicy::Threshold;
+            expected.selection.threshold = v / 100.0;
+            expected.ranks.rank = w->session()->config().lora.lora_r;
             const AdapterPlan ref = makePlan(scores, expected);
             QCOMPARE(plan.cells.size(), ref.cells.size());
             for (size_t i = 0; i < ref.cells.size(); ++i) {
@@ -143,12 +157,12 @@ private slots:
 
     void trainsResponsivelyAndCheckpointsOnStop() {
         auto* policy = find<QComboBox>("planPolicy");
-        policy->setCurrentIndex(policy->findData(int(SelectionPolicy::TopPct)));
+        policy->setCurrentIndex(policy->findData("top_pct"));
         w->planPanel()->slider()->setValue(70);
         QVERIFY(!w->session()->plan().cells.empty());
         find<QSpinBox>("trainMaxSteps")->setValue(400);  // far more than we let it run
         find<QSpinBox>("trainBatch")->setValue(2);
-        find<QSpinBox>("trainSeqLen")->setValue(16);
+        find<QSpinBox>("dataSeqLen")->setValue(16);  // one sequence length: the Data stage's
         find<QSpinBox>("trainEvalEvery")->setValue(5);
         find<QSpinBox>("trainEvalBatches")->setValue(2);
         find<QLineEdit>("trainOutputDir")->setText(out.path());
@@ -170,6 +184,9 @@ private slots:
         tick.start();
         train->start();
         QVERIFY(train->isRunning());
+        // A run reads its settings once: while it lasts, they and the model are not editable.
+        QVERIFY(!find<QDoubleSpinBox>("trainLr")->isEnabled());
+        QVERIFY(!w->modelPanel()->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(train->lossPlot()->pointCount(0) >= 12, 40000);
         QVERIFY(train->lossPlot()->pointCount(1) >= 1);  // an evaluation landed
         train->stop();
@@ -182,8 +199,45 @@ private slots:
         QVERIFY2(!ckpt.isEmpty(), "stop wrote no checkpoint");
         QVERIFY(std::filesystem::exists((ckpt + "/state.json").toStdString()));
         QVERIFY(ckpt.startsWith(out.path()));
-        QCOMPARE(w->session()->runs().size(), 1);
-        QCOMPARE(w->session()->runs().front().outcome, QString("stopped"));
+        // The run is on disk as the CLI writes one, and Compare lists it from there.
+        QCOMPARE(w->session()->runs().size(), size_t(1));
+        const RunSummary& run = w->session()->runs().front();
+        QCOMPARE(run.outcome, std::string("stopped"));
+        QVERIFY(QString::fromStdString(run.dir).startsWith(out.path() + "/run-"));
+        for (const char* f : {"config.yaml", "plan.yaml", "metrics.jsonl", "train.log", "probe_scores.json"})
+            QVERIFY2(std::filesystem::exists(run.dir + "/" + f), f);
+        QCOMPARE(run.model, std::string(ALETHEIA_FIXTURES "/models/llama"));
+        QVERIFY(find<QDoubleSpinBox>("trainLr")->isEnabled());
+        QVERIFY(w->modelPanel()->isEnabled());
+    }
+
+    // Resume continues the stopped run in its own directory, from the step after its checkpoint,
+    // and what is on disk then reads as one run.
+    void resumesTheStoppedRun() {
+        const RunSummary before = w->session()->runs().front();
+        QVERIFY(!before.lastCheckpoint.empty());
+        TrainPanel* train = w->trainPanel();
+        QSignalSpy finished(train, &TrainPanel::runFinished);
+        train->resumeRun(QString::fromStdString(before.dir));
+        QVERIFY(train->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(train->lossPlot()->pointCount(0) >= 3, 40000);
+        train->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QCOMPARE(w->session()->runs().size(), size_t(1));  // the same run, not a new one
+        const RunSummary after = w->session()->runs().front();
+        QCOMPARE(after.dir, before.dir);
+        QVERIFY(after.steps > before.steps);
+        // Steps in metrics.jsonl go on from the checkpoint: no step is counted twice.
+        std::ifstream in(before.dir + "/metrics.jsonl");
+        int64_t last = 0;
+        for (std::string line; std::getline(in, line);) {
+            const auto j = nlohmann::json::parse(line);
+            if (j["type"] != "train") continue;
+            const int64_t step = j["step"].get<int64_t>();
+            QVERIFY2(step == last + 1, line.c_str());
+            last = step;
+        }
+        QCOMPARE(last, after.steps);
     }
 
     void cleanupTestCase() { w.reset(); }

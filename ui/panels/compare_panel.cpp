@@ -1,10 +1,13 @@
 #include "ui/panels/compare_panel.h"
 
+#include "core/plan/plan_table.h"
+#include "ui/plan_summary.h"
 #include "ui/studio_session.h"
 #include "ui/workers/export_worker.h"
-#include "ui/workers/worker_thread.h"
+#include "ui/workers/job_thread.h"
 
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -12,26 +15,40 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
+#include <map>
 #include <exception>
 
 namespace aletheia::ui {
 
-ComparePanel::ComparePanel(StudioSession* session, QWidget* parent) : QWidget(parent), session_(session) {
+ComparePanel::ComparePanel(StudioSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), jobs_(new JobThread(this)) {
     setObjectName("comparePanel");
-    table_ = new QTableWidget(0, 8);
+    table_ = new QTableWidget(0, 10);
     table_->setObjectName("runsTable");
-    table_->setHorizontalHeaderLabels({"Run", "Plan", "Trainable params", "Steps", "Step time",
+    table_->setHorizontalHeaderLabels({"Run", "Model", "Plan", "Trainable params", "Steps", "Outcome", "Step time",
                                        "Final train loss", "Final eval loss", "Speedup vs baseline"});
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    table_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setAlternatingRowColors(true);
-    table_->setToolTip("Every finished run; speedup = baseline step time / this run's step time (measured)");
+    table_->setToolTip("Every run in the experiment's output folder; speedup = step time of the newest uniform "
+                       "baseline of the same model / this run's step time (measured)");
 
     baseline_ = new QPushButton("Run uniform-LoRA baseline");
     baseline_->setObjectName("runBaseline");
-    baseline_->setToolTip("Train rank-16 LoRA on every module with the same settings, to measure the speedup");
+    baseline_->setToolTip("Train uniform LoRA (rank lora_r) on every module with the same settings, to measure the speedup");
+    resume_ = new QPushButton("Resume");
+    resume_->setObjectName("resumeRun");
+    resume_->setToolTip("Continue the selected stopped run from its latest checkpoint, in its own folder");
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        const auto rows = table_->selectionModel()->selectedRows();
+        if (rows.isEmpty()) {
+            message_->setText("Select the run to resume.");
+            return;
+        }
+        emit resumeRequested(QString::fromStdString(session_->runs()[size_t(rows.front().row())].dir));
+    });
     connect(baseline_, &QPushButton::clicked, this, &ComparePanel::baselineRequested);
     exportPeft_ = new QPushButton("Export PEFT adapter…");
     exportPeft_->setObjectName("exportPeft");
@@ -43,12 +60,14 @@ ComparePanel::ComparePanel(StudioSession* session, QWidget* parent) : QWidget(pa
     exportMerged_->setToolTip("Fold the selected run's adapters into a copy of the weights and save a Hugging Face "
                               "checkpoint");
     connect(exportMerged_, &QPushButton::clicked, this, &ComparePanel::exportMerged);
-    message_ = new QLabel("Finished runs appear here. Select one to export it (default: the newest).");
+    message_ = new QLabel("The experiment's runs (its output folder) appear here. Select one to export or resume it "
+                          "(export default: the newest with a checkpoint).");
     message_->setObjectName("compareMessage");
     message_->setWordWrap(true);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(baseline_);
+    buttons->addWidget(resume_);
     buttons->addWidget(exportPeft_);
     buttons->addWidget(exportMerged_);
     buttons->addStretch();
@@ -66,34 +85,42 @@ void ComparePanel::setTrainingActive(bool active) {
 
 void ComparePanel::updateButtons() {
     baseline_->setEnabled(!training_);
+    resume_->setEnabled(!training_);
     exportPeft_->setEnabled(!training_ && !exporting_);
     exportMerged_->setEnabled(!training_ && !exporting_);
 }
 
 void ComparePanel::refresh() {
     const auto& runs = session_->runs();
-    double baselineStep = std::nan("");
-    for (const RunRecord& r : runs)
-        if (r.baseline) baselineStep = r.meanStepSeconds;
+    // Speedup only against a baseline of the same model: another model's step time says nothing.
+    std::map<std::string, double> baselineStep;
+    for (const RunSummary& r : runs)
+        if (r.baseline && std::isfinite(r.meanStepSeconds)) baselineStep[r.model] = r.meanStepSeconds;
+    const bool haveTable = session_->hasScores();
     table_->setRowCount(int(runs.size()));
-    for (int i = 0; i < runs.size(); ++i) {
-        const RunRecord& r = runs[i];
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const RunSummary& r = runs[i];
         auto num = [](double v, int prec) { return std::isfinite(v) ? QString::number(v, 'f', prec) : QString("—"); };
-        const QStringList cells{r.name + (r.outcome == "completed" ? "" : " (" + r.outcome + ")"),
-                                r.planSummary,
-                                QString::number(r.trainableParams),
+        const auto base = baselineStep.find(r.model);
+        // Trainable parameters need the model's module table: known for runs of the loaded model.
+        const bool sameModel = haveTable && r.model == session_->modelDir().toStdString();
+        const QStringList cells{QString::fromStdString(r.name),
+                                QFileInfo(QString::fromStdString(r.model)).fileName(),
+                                describePlan(r.plan),
+                                sameModel ? QString::number(trainableParams(r.plan, session_->scores().table)) : "—",
                                 QString::number(r.steps),
+                                QString::fromStdString(r.outcome),
                                 std::isfinite(r.meanStepSeconds) ? num(r.meanStepSeconds * 1e3, 1) + " ms" : "—",
                                 num(r.finalTrainLoss, 4),
                                 num(r.finalEvalLoss, 4),
-                                std::isfinite(baselineStep) && r.meanStepSeconds > 0
-                                    ? num(baselineStep / r.meanStepSeconds, 2) + "×"
+                                base != baselineStep.end() && r.meanStepSeconds > 0
+                                    ? num(base->second / r.meanStepSeconds, 2) + "×"
                                     : QString("run the baseline")};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
-            if (c >= 2) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            item->setToolTip(c == 0 ? r.outputDir : cells[c]);
-            table_->setItem(i, c, item);
+            if (c >= 3) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            item->setToolTip(c == 0 ? QString::fromStdString(r.dir) : c == 1 ? QString::fromStdString(r.model) : cells[c]);
+            table_->setItem(int(i), c, item);
         }
     }
 }
@@ -101,9 +128,9 @@ void ComparePanel::refresh() {
 int ComparePanel::exportRunIndex() const {
     const auto& runs = session_->runs();
     const auto rows = table_->selectionModel()->selectedRows();
-    if (!rows.isEmpty() && !runs[rows.front().row()].checkpoint.isEmpty()) return rows.front().row();
+    if (!rows.isEmpty() && !runs[size_t(rows.front().row())].lastCheckpoint.empty()) return rows.front().row();
     for (int i = int(runs.size()) - 1; i >= 0; --i)
-        if (!runs[i].checkpoint.isEmpty()) return i;
+        if (!runs[size_t(i)].lastCheckpoint.empty()) return i;
     return -1;
 }
 
@@ -112,27 +139,28 @@ void ComparePanel::exportMerged() { exportRun(exportRunIndex(), true); }
 
 void ComparePanel::exportRun(int index, bool merged, const QString& chosenDir) {
     if (exporting_) return;
-    if (index < 0 || index >= session_->runs().size()) {
+    if (index < 0 || index >= int(session_->runs().size())) {
         message_->setText("Nothing to export yet: train a run first (Train stage).");
         return;
     }
-    const RunRecord& run = session_->runs()[index];
+    const RunSummary& run = session_->runs()[size_t(index)];
     QString dir = chosenDir;
     if (dir.isEmpty()) {
-        const QString suggested = run.outputDir + (merged ? "/merged" : "/adapter");
+        const QString suggested = QString::fromStdString(run.dir) + (merged ? "/merged" : "/adapter");
+        // Qt's own dialog: it can make the new folder on every platform.
         dir = QFileDialog::getExistingDirectory(this, merged ? "Save merged model into folder" : "Save PEFT adapter into folder",
-                                                suggested);
+                                                suggested, QFileDialog::ShowDirsOnly | QFileDialog::DontUseNativeDialog);
         if (dir.isEmpty()) return;
     }
     ExportRequest request;
     request.format = merged ? ExportRequest::Format::Merged : ExportRequest::Format::Peft;
-    request.modelDir = session_->modelDir();
-    request.checkpoint = run.checkpoint;
+    request.modelDir = QString::fromStdString(run.model);  // the model this run adapted, not the loaded one
+    request.checkpoint = QString::fromStdString(run.lastCheckpoint);
     request.plan = run.plan;
     request.outputDir = dir;
     exporting_ = true;
     updateButtons();
-    message_->setText(QString("Exporting %1…").arg(run.name));
+    message_->setText(QString("Exporting %1…").arg(QString::fromStdString(run.name)));
     auto* worker = new ExportWorker(request);
     connect(worker, &ExportWorker::finished, this, [this](bool ok, const QString& m) {
         exporting_ = false;
@@ -141,7 +169,7 @@ void ComparePanel::exportRun(int index, bool merged, const QString& chosenDir) {
         emit statusMessage(ok ? "Export finished" : "Export failed");
         emit exportFinished(ok, m);
     });
-    startInThread(worker, &ExportWorker::finished);
+    submitWorker(jobs_, std::make_shared<StopToken>(), worker);
 }
 
 }  // namespace aletheia::ui

@@ -1,7 +1,9 @@
 #pragma once
-// Stage 6, Compare & Export: finished runs side by side (plan, trainable parameters, step
-// time, final eval loss, measured speedup vs the uniform-LoRA baseline), one click to run
-// that baseline with the same settings, and export of the trained adapter / merged model.
+// Stage 6, Compare & Export: the experiment's runs, read from their run directories (so runs of
+// earlier launches and of the CLI are there too), side by side (model, plan, trainable
+// parameters, step time, final losses, measured speedup vs the newest uniform-LoRA baseline of
+// the same model), one click to run that baseline, Resume for a stopped run, and export of a
+// trained adapter / merged model.
 #include <QWidget>
 
 class QLabel;
@@ -10,6 +12,7 @@ class QTableWidget;
 
 namespace aletheia::ui {
 
+class JobThread;
 class StudioSession;
 
 class ComparePanel : public QWidget {
@@ -30,6 +33,7 @@ public slots:
 
 signals:
     void baselineRequested();
+    void resumeRequested(const QString& runDir);
     void statusMessage(const QString& text);
     void exportFinished(bool ok, const QString& message);
 
@@ -41,10 +45,12 @@ private:
     QPushButton* baseline_ = nullptr;
     QPushButton* exportPeft_ = nullptr;
     QPushButton* exportMerged_ = nullptr;
+    QPushButton* resume_ = nullptr;
     bool exporting_ = false;
     bool training_ = false;
     void updateButtons();
     QLabel* message_ = nullptr;
+    JobThread* jobs_;  // owned: the panel's background work, stopped and joined with the panel
 };
 
 }  // namespace aletheia::ui

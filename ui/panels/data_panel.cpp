@@ -18,7 +18,7 @@
 
 #include "ui/studio_session.h"
 #include "ui/workers/dataset_worker.h"
-#include "ui/workers/worker_thread.h"
+#include "ui/workers/job_thread.h"
 
 namespace aletheia::ui {
 
@@ -47,7 +47,8 @@ QString exampleHtml(const text::Example& e, const Tokenizer& tok) {
 
 }  // namespace
 
-DataPanel::DataPanel(StudioSession* session, QWidget* parent) : QWidget(parent), session_(session) {
+DataPanel::DataPanel(StudioSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), jobs_(new JobThread(this)) {
     setObjectName("dataPanel");
     auto* pick = new QGroupBox("Training data");
     auto* row = new QHBoxLayout(pick);
@@ -180,7 +181,7 @@ void DataPanel::showRawPreview(const QString& note) {
 }
 
 void DataPanel::tokenise() {
-    if (stop_) stop_->stop = true;  // a newer request supersedes the one in flight
+    if (stop_) stop_->requestStop();  // a newer request supersedes the one in flight
     stop_.reset();
     const int generation = ++generation_;
     progress_->setVisible(false);
@@ -232,7 +233,7 @@ void DataPanel::tokenise() {
     connect(worker, &DatasetWorker::finished, this, [this, generation] {
         if (generation == generation_) progress_->setVisible(false);
     });
-    startInThread(worker, &DatasetWorker::finished);
+    submitWorker(jobs_, stop_, worker);
 }
 
 void DataPanel::showDataset(const LoadedDataset& d) {

@@ -18,6 +18,7 @@ class QTextBrowser;
 
 namespace aletheia::ui {
 
+class JobThread;
 class StudioSession;
 struct LoadedDataset;
 
@@ -53,6 +54,7 @@ private:
     QTextBrowser* preview_ = nullptr;
     std::shared_ptr<StopToken> stop_;  // the tokenising worker in flight, if any
     int generation_ = 0;               // results of superseded workers are dropped
+    JobThread* jobs_;  // owned: the panel's background work, stopped and joined with the panel
 };
 
 }  // namespace aletheia::ui

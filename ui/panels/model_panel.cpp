@@ -1,9 +1,10 @@
 #include "ui/panels/model_panel.h"
 
 #include "ui/recent_list.h"
+#include "core/session/engine_options.h"
 #include "ui/studio_session.h"
 #include "ui/workers/model_load_worker.h"
-#include "ui/workers/worker_thread.h"
+#include "ui/workers/job_thread.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -37,15 +38,10 @@ QString humanBytes(int64_t n) {
     if (n >= (1 << 20)) return QString::number(n / double(1 << 20), 'f', 1) + " MiB";
     return QString::number(n / 1024.0, 'f', 1) + " KiB";
 }
-std::optional<torch::Dtype> dtypeFromChoice(const QString& s) {
-    if (s == "fp32") return torch::kFloat;
-    if (s == "bf16") return torch::kBFloat16;
-    if (s == "fp16") return torch::kHalf;
-    return std::nullopt;  // auto: the checkpoint's own dtype
-}
 }  // namespace
 
-ModelPanel::ModelPanel(StudioSession* session, QWidget* parent) : QWidget(parent), session_(session) {
+ModelPanel::ModelPanel(StudioSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), jobs_(new JobThread(this)) {
     setObjectName("modelPanel");
     setAcceptDrops(true);
 
@@ -90,7 +86,7 @@ ModelPanel::ModelPanel(StudioSession* session, QWidget* parent) : QWidget(parent
     cancelButton_->setEnabled(false);
     cancelButton_->setToolTip("Abort loading");
     connect(loadButton_, &QPushButton::clicked, this, [this] { load(); });
-    connect(cancelButton_, &QPushButton::clicked, this, [this] { if (stop_) stop_->stop = true; });
+    connect(cancelButton_, &QPushButton::clicked, this, [this] { if (stop_) stop_->requestStop(); });
     buttons->addWidget(loadButton_);
     buttons->addWidget(cancelButton_);
     buttons->addStretch();
@@ -163,11 +159,18 @@ void ModelPanel::load(const QString& dirArg) {
         emit loadFailed(error_->text());
         return;
     }
+    // The same words as the experiment's model.dtype / model.device, read as the CLI reads them.
+    ModelSection choice;
+    choice.dtype = dtype().toStdString();
+    choice.device = device().toStdString();
     LoadOptions options;
-    options.dtype = dtypeFromChoice(dtype());
-    const QString dev = device();
-    if (dev.startsWith("cuda")) options.device = torch::Device(dev.toStdString());
-    else if (dev == "auto" && torch::cuda::is_available()) options.device = torch::Device("cuda:0");
+    try {
+        options = loadOptionsFor(choice);
+    } catch (const std::exception& e) {
+        error_->setText(QString::fromStdString(e.what()));
+        emit loadFailed(error_->text());
+        return;
+    }
     stop_ = std::make_shared<StopToken>();
     auto* worker = new ModelLoadWorker(dir, options, stop_);
     connect(worker, &ModelLoadWorker::progress, this, [this](qint64 done, qint64 total, const QString& label) {
@@ -192,7 +195,7 @@ void ModelPanel::load(const QString& dirArg) {
     setLoading(true);
     progress_->setValue(0);
     progress_->setFormat("Opening…");
-    startInThread(worker, &ModelLoadWorker::finished);
+    submitWorker(jobs_, stop_, worker);
 }
 
 void ModelPanel::setLoading(bool loading) {

@@ -16,6 +16,7 @@ class QFormLayout;
 
 namespace aletheia::ui {
 
+class JobThread;
 class StudioSession;
 
 class ModelPanel : public QWidget {
@@ -60,6 +61,7 @@ private:
     QLabel* error_ = nullptr;
     std::shared_ptr<StopToken> stop_;
     bool loading_ = false;
+    JobThread* jobs_;  // owned: the panel's background work, stopped and joined with the panel
 };
 
 }  // namespace aletheia::ui

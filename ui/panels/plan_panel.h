@@ -1,7 +1,8 @@
 #pragma once
-// Stage 4, Plan: selection policy with a threshold slider, rank budget and allocation rule.
-// Every change re-plans at once (the planner runs in microseconds, on the GUI thread) and
-// shows the selection as outlines on the heatmap, per-layer ranks, trainable parameters,
+// Stage 4, Plan: the experiment's plan.* and lora.* keys (policy with a threshold slider, ranks,
+// alpha rule). Every control edits its key; every edit re-plans at once with core/session's
+// planner and cost model (microseconds, on the GUI thread), exactly as `aletheia plan` plans,
+// and shows the selection as outlines on the heatmap, per-layer ranks, trainable parameters,
 // predicted step time and predicted speedup vs uniform LoRA.
 #include <QWidget>
 #include <memory>
@@ -14,6 +15,7 @@ class QLabel;
 class QSlider;
 class QSpinBox;
 class QCheckBox;
+class QPushButton;
 
 namespace aletheia {
 class CostModel;
@@ -32,11 +34,6 @@ public:
     explicit PlanPanel(StudioSession* session, QWidget* parent = nullptr);
     ~PlanPanel() override;
 
-    // The options the controls describe (plus the session's manual overrides).
-    PlanOptions options() const;
-    void setOptions(const PlanOptions& options);
-    // Shape of a training step the cost model prices (the Train stage's batch and length).
-    void setStepShape(int64_t batch, int64_t seq);
     const CostEstimate* estimate() const;
     ScoreHeatmap* heatmap() const { return heatmap_; }
     QSlider* slider() const { return slider_; }
@@ -48,10 +45,9 @@ signals:
     void statusMessage(const QString& text);
 
 private:
-    void policyChanged();
+    void showConfig();
     void updateSliderLabel();
     void showPlan();
-    void rebuildCostModel();
 
     StudioSession* session_;
     QComboBox* policy_ = nullptr;
@@ -62,20 +58,23 @@ private:
     QSpinBox* attnRank_ = nullptr;
     QSpinBox* mlpRank_ = nullptr;
     QDoubleSpinBox* budget_ = nullptr;
-    QDoubleSpinBox* alphaRatio_ = nullptr;
+    QComboBox* alphaRule_ = nullptr;
+    QDoubleSpinBox* alpha_ = nullptr;
     QCheckBox* rslora_ = nullptr;
+    QCheckBox* logColours_ = nullptr;
     QLabel* params_ = nullptr;
     QLabel* stepTime_ = nullptr;
     QLabel* speedup_ = nullptr;
     QLabel* depth_ = nullptr;
     QLabel* planTime_ = nullptr;
     QLabel* message_ = nullptr;
+    QLabel* overrides_ = nullptr;
+    QPushButton* clearOverrides_ = nullptr;
     ScoreHeatmap* heatmap_ = nullptr;
     LayerBarChart* ranks_ = nullptr;
     std::unique_ptr<CostModel> cost_;
     std::unique_ptr<CostEstimate> estimate_;
-    int64_t batch_ = 4, seq_ = 512;
-    bool applying_ = false;  // setOptions in progress: replan once at the end
+    bool showing_ = false;  // showConfig in progress: the controls' signals are not user edits
 };
 
 }  // namespace aletheia::ui

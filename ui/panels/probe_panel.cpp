@@ -4,8 +4,9 @@
 #include "ui/widgets/layer_bar_chart.h"
 #include "ui/widgets/score_heatmap.h"
 #include "ui/workers/probe_worker.h"
-#include "ui/workers/worker_thread.h"
+#include "ui/workers/job_thread.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -20,7 +21,8 @@
 
 namespace aletheia::ui {
 
-ProbePanel::ProbePanel(StudioSession* session, QWidget* parent) : QWidget(parent), session_(session) {
+ProbePanel::ProbePanel(StudioSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), jobs_(new JobThread(this)) {
     setObjectName("probePanel");
     auto* settings = new QGroupBox("Probe settings");
     auto* form = new QFormLayout(settings);
@@ -36,10 +38,12 @@ ProbePanel::ProbePanel(StudioSession* session, QWidget* parent) : QWidget(parent
     microBatch_->setToolTip("Sequences per probe batch");
     seqLen_ = new QSpinBox;
     seqLen_->setObjectName("probeSeqLen");
-    seqLen_->setRange(8, 32768);
+    seqLen_->setRange(0, 1 << 20);
     seqLen_->setSingleStep(64);
-    seqLen_->setValue(512);
-    seqLen_->setToolTip("Tokens per sequence during the probe (longer examples are truncated)");
+    seqLen_->setValue(0);
+    seqLen_->setSpecialValueText("as the data");
+    seqLen_->setToolTip("Tokens per sequence during the probe (longer examples are cut); "
+                        "'as the data' uses the Data stage's maximum length");
     rule_ = new QComboBox;
     rule_->setObjectName("probeRule");
     rule_->addItem("gradient norm", "grad_norm");
@@ -51,6 +55,10 @@ ProbePanel::ProbePanel(StudioSession* session, QWidget* parent) : QWidget(parent
     form->addRow("Micro-batch", microBatch_);
     form->addRow("Sequence length", seqLen_);
     form->addRow("Scoring rule", rule_);
+    auto* logColours = new QCheckBox("Log colour scale");
+    logColours->setObjectName("probeLogColours");
+    logColours->setToolTip("Colour by log(score): one dominant layer no longer flattens the others to one colour");
+    form->addRow(logColours);
 
     runButton_ = new QPushButton("Run probe");
     runButton_->setObjectName("runProbe");
@@ -96,6 +104,7 @@ ProbePanel::ProbePanel(StudioSession* session, QWidget* parent) : QWidget(parent
     heatmap_ = new ScoreHeatmap;
     heatmap_->setObjectName("probeHeatmap");
     heatmap_->setToolTip("");
+    connect(logColours, &QCheckBox::toggled, heatmap_, &ScoreHeatmap::setLogScale);
     bars_ = new LayerBarChart;
     bars_->setObjectName("probeLayerBars");
     bars_->setSeries({"in plan", "not in plan"}, {QColor(230, 120, 30), QColor(140, 150, 165)});
@@ -119,21 +128,36 @@ ProbePanel::ProbePanel(StudioSession* session, QWidget* parent) : QWidget(parent
     connect(session_, &StudioSession::planChanged, this, &ProbePanel::showSelection);
     connect(session_, &StudioSession::modelChanged, this, [this] {
         heatmap_->setGrid(0, {});
+        bars_->setLayers(0);
+        bars_->refresh();
         gridLayers_ = gridModules_ = -1;
         stability_->setText("Stability: —");
     });
+    // The settings are the experiment's probe.* keys: shown from it, written back on edit only.
+    connect(session_, &StudioSession::configReplaced, this, &ProbePanel::showSettings);
+    auto edit = [this](auto apply) {
+        return [this, apply](int value) {
+            if (!showing_) session_->editConfig([&](ExperimentConfig& c) { apply(c, value); });
+        };
+    };
+    connect(batches_, &QSpinBox::valueChanged, this, edit([](ExperimentConfig& c, int v) { c.probe.batches = v; }));
+    connect(microBatch_, &QSpinBox::valueChanged, this,
+            edit([](ExperimentConfig& c, int v) { c.probe.micro_batch_size = v; }));
+    connect(seqLen_, &QSpinBox::valueChanged, this, edit([](ExperimentConfig& c, int v) { c.probe.sequence_len = v; }));
+    connect(rule_, &QComboBox::currentIndexChanged, this, edit([this](ExperimentConfig& c, int) {
+        c.probe.score = rule_->currentData().toString().toStdString();
+    }));
+    showSettings();
 }
 
-int ProbePanel::batches() const { return batches_->value(); }
-int ProbePanel::sequenceLength() const { return seqLen_->value(); }
-int ProbePanel::microBatch() const { return microBatch_->value(); }
-QString ProbePanel::scoringRule() const { return rule_->currentData().toString(); }
-
-void ProbePanel::setSettings(int batches, int microBatch, int sequenceLength, const QString& rule) {
-    batches_->setValue(batches);
-    microBatch_->setValue(microBatch);
-    if (sequenceLength > 0) seqLen_->setValue(sequenceLength);
-    if (int i = rule_->findData(rule); i >= 0) rule_->setCurrentIndex(i);
+void ProbePanel::showSettings() {
+    const ProbeSection& p = session_->config().probe;
+    showing_ = true;
+    batches_->setValue(p.batches);
+    microBatch_->setValue(p.micro_batch_size);
+    seqLen_->setValue(p.sequence_len);
+    if (int i = rule_->findData(QString::fromStdString(p.score)); i >= 0) rule_->setCurrentIndex(i);
+    showing_ = false;
 }
 
 void ProbePanel::run() {
@@ -148,10 +172,7 @@ void ProbePanel::run() {
         return;
     }
     ProbeRequest request;
-    request.batches = batches();
-    request.microBatch = microBatch();
-    request.sequenceLength = sequenceLength();
-    request.rule = scoringRule();
+    request.config = session_->config();
     if (const LoadedDataset* d = session_->dataset()) {
         request.examples = d->train;
         request.padId = d->padId;
@@ -171,14 +192,14 @@ void ProbePanel::run() {
         emit probeFinished(ok);
     });
     setRunning(true);
-    progress_->setMaximum(request.batches);
+    progress_->setMaximum(request.config.probe.batches);
     progress_->setValue(0);
-    startInThread(worker, &ProbeWorker::finished);
+    submitWorker(jobs_, stop_, worker);
     emit statusMessage("Probing…");
 }
 
 void ProbePanel::stop() {
-    if (stop_) stop_->stop = true;
+    if (stop_) stop_->requestStop();
 }
 
 void ProbePanel::setRunning(bool running) {

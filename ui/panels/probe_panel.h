@@ -1,5 +1,5 @@
 #pragma once
-// Stage 3, Probe: settings (batches, sequence length, scoring rule), Run/Stop, and the live
+// Stage 3, Probe: settings (the experiment's probe.* keys), Run/Stop, and the live
 // heatmap + per-layer bars that fill in after every probe batch. Clicking a cell or a layer
 // toggles it in or out of the plan (through the session's manual overrides).
 #include <QWidget>
@@ -17,6 +17,7 @@ namespace aletheia::ui {
 
 class LayerBarChart;
 class ScoreHeatmap;
+class JobThread;
 class StudioSession;
 
 class ProbePanel : public QWidget {
@@ -24,11 +25,6 @@ class ProbePanel : public QWidget {
 public:
     explicit ProbePanel(StudioSession* session, QWidget* parent = nullptr);
 
-    int batches() const;
-    int sequenceLength() const;
-    int microBatch() const;
-    QString scoringRule() const;  // grad_norm | grad_norm_per_param | relative | fisher
-    void setSettings(int batches, int microBatch, int sequenceLength, const QString& rule);
     bool isRunning() const { return running_; }
     ScoreHeatmap* heatmap() const { return heatmap_; }
 
@@ -41,6 +37,7 @@ signals:
     void probeFinished(bool ok);
 
 private:
+    void showSettings();
     void showScores(bool final);
     void showSelection();
     void setRunning(bool running);
@@ -59,8 +56,10 @@ private:
     LayerBarChart* bars_ = nullptr;
     std::shared_ptr<StopToken> stop_;
     bool running_ = false;
+    bool showing_ = false;  // showSettings in progress: the controls' signals are not user edits
     int gridLayers_ = -1;
     int gridModules_ = -1;
+    JobThread* jobs_;  // owned: the panel's background work, stopped and joined with the panel
 };
 
 }  // namespace aletheia::ui

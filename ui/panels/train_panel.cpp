@@ -1,12 +1,16 @@
 #include "ui/panels/train_panel.h"
 
-#include "core/plan/make_plan.h"
+#include "core/config/experiment_io.h"
 #include "core/plan/plan_table.h"
+#include "core/session/run_summary.h"
+#include "core/session/experiment_plan.h"
+#include "core/session/run_recorder.h"
+#include "ui/plan_summary.h"
 #include "ui/studio_session.h"
 #include "ui/widgets/live_plot.h"
 #include "ui/widgets/update_heatmap.h"
 #include "ui/workers/train_worker.h"
-#include "ui/workers/worker_thread.h"
+#include "ui/workers/job_thread.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -27,6 +31,8 @@
 #include <QTime>
 #include <QVBoxLayout>
 #include <cmath>
+#include <filesystem>
+#include <functional>
 
 namespace aletheia::ui {
 
@@ -38,21 +44,10 @@ QString duration(double s) {
            : t >= 60 ? QString("%1 min %2 s").arg(t / 60).arg(t % 60)
                      : QString("%1 s").arg(t);
 }
-QString describePlan(const AdapterPlan& plan) {
-    if (plan.cells.empty()) return "no adapters";
-    int lo = plan.cells.front().layer, hi = lo, rmin = plan.cells.front().rank, rmax = rmin;
-    for (const auto& c : plan.cells) {
-        lo = std::min(lo, c.layer);
-        hi = std::max(hi, c.layer);
-        rmin = std::min(rmin, c.rank);
-        rmax = std::max(rmax, c.rank);
-    }
-    return QString("%1 modules, layers %2–%3, rank %4").arg(plan.cells.size()).arg(lo).arg(hi)
-        .arg(rmin == rmax ? QString::number(rmin) : QString("%1–%2").arg(rmin).arg(rmax));
-}
 }  // namespace
 
-TrainPanel::TrainPanel(StudioSession* session, QWidget* parent) : QWidget(parent), session_(session) {
+TrainPanel::TrainPanel(StudioSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), jobs_(new JobThread(this)) {
     setObjectName("trainPanel");
     auto* hp = new QGroupBox("Hyper-parameters");
     auto* form = new QFormLayout(hp);
@@ -81,8 +76,6 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent) : QWidget(parent
     epochs_ = spin("trainEpochs", 1, 1000, 1, "Passes over the training data (when steps is 0)");
     batch_ = spin("trainBatch", 1, 1024, 4, "Sequences per forward pass (micro-batch)");
     accum_ = spin("trainAccum", 1, 1024, 1, "Micro-batches accumulated per optimizer step");
-    seqLen_ = spin("trainSeqLen", 8, 32768, 512, "Tokens per sequence; longer examples are truncated");
-    seqLen_->setSingleStep(64);
     trainBatches_ = spin("trainSyntheticBatches", 1, 100000, 64,
                          "Batches per epoch of synthetic tokens (used when no dataset is chosen)");
     evalEvery_ = spin("trainEvalEvery", 0, 1000000, 10, "Steps between evaluations; 0 evaluates at the end only",
@@ -90,15 +83,18 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent) : QWidget(parent
     evalBatches_ = spin("trainEvalBatches", 0, 100000, 4, "Validation batches per evaluation; 0 = all", "all");
     ckptEvery_ = spin("trainCkptEvery", 0, 1000000, 0, "Steps between checkpoints; 0 = only at stop and end",
                       "at stop/end");
-    outputDir_ = new QLineEdit(QDir::current().filePath("runs/studio"));
+    outputDir_ = new QLineEdit;
     outputDir_->setObjectName("trainOutputDir");
-    outputDir_->setToolTip("Checkpoints and exports go to <folder>/<run name>/");
+    outputDir_->setToolTip("Every run gets a new folder in here (<folder>/<run>-<date>-<time>/): config.yaml, "
+                           "plan.yaml, metrics.jsonl, loss.png, checkpoints/");
     auto* browse = new QPushButton("…");
     browse->setToolTip("Choose the output folder");
     browse->setMaximumWidth(32);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString d = QFileDialog::getExistingDirectory(this, "Output folder", outputDir_->text());
-        if (!d.isEmpty()) outputDir_->setText(d);
+        // Qt's own dialog: it can make a new folder on every platform.
+        const QString d = QFileDialog::getExistingDirectory(this, "Output folder", outputDir_->text(),
+                                                            QFileDialog::ShowDirsOnly | QFileDialog::DontUseNativeDialog);
+        if (!d.isEmpty()) outputDir_->setText(d);  // an edit of output.dir, like typing it
     });
     auto* outRow = new QHBoxLayout;
     outRow->addWidget(outputDir_, 1);
@@ -110,15 +106,37 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent) : QWidget(parent
     form->addRow("Epochs", epochs_);
     form->addRow("Micro-batch", batch_);
     form->addRow("Accumulation", accum_);
-    form->addRow("Sequence length", seqLen_);
     form->addRow("Synthetic batches", trainBatches_);
     form->addRow("Eval every", evalEvery_);
     form->addRow("Eval batches", evalBatches_);
     form->addRow("Checkpoint every", ckptEvery_);
     form->addRow("Output folder", outRow);
-    // A dataset sets the batches (synthetic count unused) and its tokenised length.
-    connect(session_, &StudioSession::datasetChanged, this, [this] { trainBatches_->setEnabled(!session_->dataset()); });
-    connect(session_, &StudioSession::dataChanged, this, [this] { seqLen_->setValue(session_->data().sequence_len); });
+    hyperParameters_ = hp;
+    // A dataset sets the batches (synthetic count unused).
+    connect(session_, &StudioSession::datasetChanged, this,
+            [this] { trainBatches_->setEnabled(!running_ && !session_->dataset()); });
+    // The fields are the experiment's train.* keys (and output.dir): shown from it, written on edit.
+    connect(session_, &StudioSession::configReplaced, this, &TrainPanel::showConfig);
+    auto edit = [this](std::function<void(ExperimentConfig&)> apply) {
+        if (!showing_) session_->editConfig(apply);
+    };
+    auto bindInt = [this, edit](QSpinBox* box, int TrainSection::*key) {
+        connect(box, &QSpinBox::valueChanged, this, [edit, key](int v) { edit([&](ExperimentConfig& c) { c.train.*key = v; }); });
+    };
+    bindInt(warmup_, &TrainSection::warmup_steps);
+    bindInt(maxSteps_, &TrainSection::max_steps);
+    bindInt(epochs_, &TrainSection::num_epochs);
+    bindInt(batch_, &TrainSection::micro_batch_size);
+    bindInt(accum_, &TrainSection::gradient_accumulation_steps);
+    bindInt(evalEvery_, &TrainSection::eval_steps);
+    bindInt(evalBatches_, &TrainSection::eval_batches);
+    bindInt(ckptEvery_, &TrainSection::save_steps);
+    connect(lr_, &QDoubleSpinBox::valueChanged, this,
+            [edit](double v) { edit([&](ExperimentConfig& c) { c.train.learning_rate = v; }); });
+    connect(schedule_, &QComboBox::currentTextChanged, this,
+            [edit](const QString& v) { edit([&](ExperimentConfig& c) { c.train.lr_scheduler = v.toStdString(); }); });
+    connect(outputDir_, &QLineEdit::textChanged, this,
+            [edit](const QString& v) { edit([&](ExperimentConfig& c) { c.output.dir = v.toStdString(); }); });
 
     startButton_ = new QPushButton("Start");
     startButton_->setObjectName("startTraining");
@@ -203,112 +221,129 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent) : QWidget(parent
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(leftScroll);
     layout->addWidget(plots, 1);
+    showConfig();
 }
 
-int TrainPanel::sequenceLength() const { return seqLen_->value(); }
-bool TrainPanel::isPaused() const { return stop_ && stop_->pause.load(); }
+bool TrainPanel::isPaused() const { return stop_ && stop_->paused(); }
 QList<LivePlot*> TrainPanel::plots() const { return {loss_, speed_, memory_, lrPlot_}; }
 
-TrainOptions TrainPanel::options() const {
-    TrainOptions o;
-    o.lr = lr_->value();
-    o.schedule = schedule_->currentText().toStdString();
-    o.warmup_steps = warmup_->value();
-    o.max_steps = maxSteps_->value();
-    o.epochs = epochs_->value();
-    o.micro_batch = batch_->value();
-    o.grad_accum = accum_->value();
-    o.max_seq_len = seqLen_->value();
-    o.eval_every = evalEvery_->value();
-    o.eval_batches = evalBatches_->value();
-    o.checkpoint_every = ckptEvery_->value();
-    o.output_dir = outputDir_->text().toStdString();
-    return o;
+void TrainPanel::showConfig() {
+    const ExperimentConfig& c = session_->config();
+    showing_ = true;
+    lr_->setValue(c.train.learning_rate);
+    schedule_->setCurrentText(QString::fromStdString(c.train.lr_scheduler));
+    warmup_->setValue(c.train.warmup_steps);
+    maxSteps_->setValue(c.train.max_steps);
+    epochs_->setValue(c.train.num_epochs);
+    batch_->setValue(c.train.micro_batch_size);
+    accum_->setValue(c.train.gradient_accumulation_steps);
+    evalEvery_->setValue(c.train.eval_steps);
+    evalBatches_->setValue(c.train.eval_batches);
+    ckptEvery_->setValue(c.train.save_steps);
+    outputDir_->setText(QString::fromStdString(c.output.dir));
+    showing_ = false;
 }
 
-void TrainPanel::setOptions(const TrainOptions& o) {
-    lr_->setValue(o.lr);
-    schedule_->setCurrentText(QString::fromStdString(o.schedule));
-    warmup_->setValue(int(o.warmup_steps));
-    maxSteps_->setValue(int(o.max_steps));
-    epochs_->setValue(int(o.epochs));
-    if (o.micro_batch > 0) batch_->setValue(int(o.micro_batch));
-    accum_->setValue(int(o.grad_accum));
-    if (o.max_seq_len > 0) seqLen_->setValue(int(o.max_seq_len));
-    evalEvery_->setValue(int(o.eval_every));
-    evalBatches_->setValue(int(o.eval_batches));
-    ckptEvery_->setValue(int(o.checkpoint_every));
-    if (!o.output_dir.empty()) outputDir_->setText(QString::fromStdString(o.output_dir));
-}
-
-void TrainPanel::start() { startRun(session_->plan(), QString("run %1").arg(runCounter_ + 1), false); }
+void TrainPanel::start() { startRun(session_->plan(), "run"); }
 
 void TrainPanel::startBaseline() {
     if (!session_->hasScores()) {
         stats_->setText("Run the probe first: the baseline needs the model's module table.");
         return;
     }
-    PlanOptions uniform;
-    uniform.selection.policy = SelectionPolicy::Uniform;
-    uniform.ranks.policy = RankPolicy::Uniform;
-    uniform.ranks.rank = 16;
-    startRun(makePlan(session_->scores(), uniform), "uniform baseline", true);
+    try {
+        // The same baseline as `aletheia bench` on this experiment (core/session).
+        startRun(uniformPlanFor(session_->config(), session_->model(), session_->scores().table), "uniform");
+    } catch (const std::exception& e) {
+        stats_->setText(QString::fromStdString(e.what()));
+    }
 }
 
-void TrainPanel::startRun(const AdapterPlan& plan, const QString& name, bool baseline) {
-    if (running_) return;
+bool TrainPanel::readyToTrain() {
+    if (running_) return false;
     if (!session_->model().valid()) {
         stats_->setText("Load a model first (Model stage).");
-        return;
+        return false;
     }
     if (!session_->dataFile().isEmpty() && !session_->dataset()) {
         stats_->setText("The dataset is not ready (Data stage): wait for it to be read, or fix the problem shown there.");
-        return;
+        return false;
     }
+    return true;
+}
+
+void TrainPanel::startRun(const AdapterPlan& plan, const QString& name) {
+    if (!readyToTrain()) return;
     if (plan.cells.empty()) {
         stats_->setText("The plan is empty: run the probe and choose modules in the Plan stage.");
         return;
     }
-    ++runCounter_;
-    runName_ = name;
-    baseline_ = baseline;
-    runPlan_ = plan;
-    stepSecondsSum_ = 0;
-    timedSteps_ = 0;
-    lastLoss_ = lastEval_ = std::nan("");
-    lastCheckpoint_.clear();
-
     TrainRequest request;
     request.model = session_->model();
     request.plan = plan;
-    request.options = options();
-    const QString slug = QString(name).replace(' ', '-');
-    runOutputDir_ = QDir(outputDir_->text()).filePath(slug);
-    request.options.output_dir = runOutputDir_.toStdString();
-    BatchRequest data;
-    data.vocabSize = session_->model().config().vocabSize;
-    data.batches = trainBatches_->value();
-    data.microBatch = batch_->value();
-    data.sequenceLength = seqLen_->value();
-    data.seed = request.options.seed;
+    request.config = session_->config();
+    if (session_->hasScores()) request.scores = session_->scores();
+    request.syntheticBatches = trainBatches_->value();
     if (const LoadedDataset* d = session_->dataset()) {
-        data.examples = d->train;
-        data.padId = d->padId;
-        request.trainData = data;
-        data.examples = d->validation->empty() ? nullptr : d->validation;
-        data.batches = data.examples ? 1 : 0;  // 0: no evaluation without validation examples
-        request.valData = data;
-    } else {
-        request.trainData = data;
-        data.seed = 4242;  // held-out synthetic batches
-        data.batches = evalBatches_->value() > 0 ? evalBatches_->value() : 4;
-        request.valData = data;
+        request.train = d->train;
+        request.validation = d->validation;
+        request.padId = d->padId;
     }
+    try {
+        request.runDir = freshRunDirectory(request.config.output.dir, name.toStdString());
+    } catch (const std::exception& e) {
+        stats_->setText(QString::fromStdString(e.what()));
+        return;
+    }
+    launch(request);
+}
+
+void TrainPanel::resumeRun(const QString& runDir) {
+    if (!readyToTrain()) return;
+    const auto run = readRunSummary(runDir.toStdString());
+    if (!run || run->lastCheckpoint.empty()) {
+        stats_->setText(runDir + " has no checkpoint to resume from.");
+        return;
+    }
+    if (run->model != session_->modelDir().toStdString()) {
+        stats_->setText(QString("%1 adapted %2: load that model to resume it.")
+                            .arg(QString::fromStdString(run->name), QString::fromStdString(run->model)));
+        return;
+    }
+    TrainRequest request;
+    request.model = session_->model();
+    request.plan = run->plan;
+    ExperimentLoadOptions options;
+    options.checkFiles = false;
+    request.config = loadExperiment(runDir.toStdString() + "/config.yaml", options);
+    // The run's own settings and data: its config.yaml, as `aletheia train --resume` reads it.
+    const LoadedDataset* d = session_->dataset();
+    if (!request.config.data.train.empty() && (!d || d->file.toStdString() != request.config.data.train)) {
+        stats_->setText(QString("%1 trained on %2: choose that file in the Data stage to resume it.")
+                            .arg(QString::fromStdString(run->name), QString::fromStdString(request.config.data.train)));
+        return;
+    }
+    if (d && !request.config.data.train.empty()) {
+        request.train = d->train;
+        request.validation = d->validation;
+        request.padId = d->padId;
+    }
+    request.syntheticBatches = trainBatches_->value();
+    request.runDir = run->dir;
+    request.resume = true;
+    launch(request);
+}
+
+void TrainPanel::launch(const TrainRequest& request) {
+    const AdapterPlan& plan = request.plan;
+    runName_ = QString::fromStdString(std::filesystem::path(request.runDir).filename().string());
+    lastCheckpoint_.clear();
+    runOutputDir_ = QString::fromStdString(request.runDir);
 
     for (LivePlot* p : plots()) p->clearData();
     updates_->reset(session_->model().numLayers());
     log_->clear();
-    appendLog(QString("%1: %2 → %3").arg(name, describePlan(plan), runOutputDir_));
+    appendLog(QString("%1%2: %3 → %4").arg(request.resume ? "resuming " : "", runName_, describePlan(plan), runOutputDir_));
 
     stop_ = std::make_shared<StopToken>();
     auto* worker = new TrainWorker(request, stop_);
@@ -322,14 +357,14 @@ void TrainPanel::startRun(const AdapterPlan& plan, const QString& name, bool bas
     connect(worker, &TrainWorker::failed, this, [this](const QString& m) { appendLog("error: " + m); });
     connect(worker, &TrainWorker::finished, this, &TrainPanel::onFinished);
     setRunning(true);
-    startInThread(worker, &TrainWorker::finished);
-    emit statusMessage(QString("Training %1…").arg(name));
+    submitWorker(jobs_, stop_, worker);
+    emit statusMessage(QString("Training %1…").arg(runName_));
 }
 
 void TrainPanel::togglePause() {
     if (!running_ || !stop_) return;
-    const bool pause = !stop_->pause.load();
-    stop_->pause = pause;
+    const bool pause = !stop_->paused();
+    stop_->setPaused(pause);
     pauseButton_->setText(pause ? "Resume" : "Pause");
     appendLog(pause ? "paused" : "resumed");
     emit etaChanged(pause ? "Paused" : "");
@@ -337,13 +372,16 @@ void TrainPanel::togglePause() {
 
 void TrainPanel::stop() {
     if (!running_ || !stop_) return;
-    stop_->stop = true;
-    stop_->pause = false;
+    stop_->requestStop();
+    stop_->setPaused(false);
     appendLog("stopping after the current step (a checkpoint will be written)…");
 }
 
 void TrainPanel::setRunning(bool running) {
     running_ = running;
+    // Settings are read once at start: while a run lasts they are shown, not editable.
+    hyperParameters_->setEnabled(!running);
+    trainBatches_->setEnabled(!running && !session_->dataset());
     startButton_->setEnabled(!running);
     pauseButton_->setEnabled(running);
     pauseButton_->setText("Pause");
@@ -358,11 +396,6 @@ void TrainPanel::onStep(const StepEvent& e) {
     memory_->append(memSeries_, x, double(e.peak_memory_bytes) / double(1 << 20));
     lrPlot_->append(lrSeries_, x, e.lr);
     updates_->addStep(e.step, e.layer_update_norms);
-    if (e.step > 1) {  // the first step pays for warm-up allocations; leave it out of the mean
-        stepSecondsSum_ += e.step_time_s;
-        ++timedSteps_;
-    }
-    lastLoss_ = e.loss;
     progress_->setMaximum(int(std::max<int64_t>(1, e.total_steps)));
     progress_->setValue(int(e.step));
     stats_->setText(QString("loss %1 · %2 tokens/s · %3 ms/step · epoch %4")
@@ -370,13 +403,16 @@ void TrainPanel::onStep(const StepEvent& e) {
                         .arg(e.tokens_per_s, 0, 'f', 0)
                         .arg(e.step_time_s * 1e3, 0, 'f', 1)
                         .arg(e.epoch, 0, 'f', 2));
-    emit etaChanged(QString("%1 — step %2/%3 — ETA %4").arg(runName_).arg(e.step).arg(e.total_steps)
-                        .arg(duration(e.eta_s)));
+    // A step that ends after Pause was pressed: say paused, not an ETA that is not running down.
+    if (isPaused())
+        emit etaChanged(QString("%1 — paused at step %2/%3").arg(runName_).arg(e.step).arg(e.total_steps));
+    else
+        emit etaChanged(QString("%1 — step %2/%3 — ETA %4").arg(runName_).arg(e.step).arg(e.total_steps)
+                            .arg(duration(e.eta_s)));
 }
 
 void TrainPanel::onEval(const EvalEvent& e) {
     loss_->append(evalSeries_, double(e.step), e.loss);
-    lastEval_ = e.loss;
     appendLog(QString("eval at step %1: loss %2, perplexity %3").arg(e.step).arg(e.loss, 0, 'f', 4)
                   .arg(e.perplexity, 0, 'f', 2));
 }
@@ -387,29 +423,12 @@ void TrainPanel::onFinished(const TrainResult& r) {
     setRunning(false);
     lastCheckpoint_ = QString::fromStdString(r.last_checkpoint);
     const bool completed = r.outcome == TrainOutcome::Completed;
-    const QString outcome = r.outcome == TrainOutcome::Completed ? "completed"
-                            : r.outcome == TrainOutcome::Stopped  ? "stopped"
-                            : r.outcome == TrainOutcome::OutOfMemory ? "out of memory"
-                                                                     : "failed";
+    const QString outcome = QString::fromStdString(outcomeName(r.outcome));
     appendLog(QString("%1 %2 after %3 steps%4").arg(runName_, outcome).arg(r.steps)
                   .arg(r.message.empty() ? QString() : ": " + QString::fromStdString(r.message)));
     if (!lastCheckpoint_.isEmpty()) appendLog("last checkpoint: " + lastCheckpoint_);
-    if (r.steps > 0) {
-        RunRecord run;
-        run.name = runName_;
-        run.baseline = baseline_;
-        run.plan = runPlan_;
-        run.planSummary = describePlan(runPlan_);
-        if (session_->hasScores()) run.trainableParams = trainableParams(runPlan_, session_->scores().table);
-        run.steps = r.steps;
-        run.meanStepSeconds = timedSteps_ ? stepSecondsSum_ / double(timedSteps_) : std::nan("");
-        run.finalTrainLoss = lastLoss_;
-        run.finalEvalLoss = r.evals.empty() ? lastEval_ : r.evals.back().loss;
-        run.outcome = outcome;
-        run.outputDir = runOutputDir_;
-        run.checkpoint = lastCheckpoint_;
-        session_->addRun(run);
-    }
+    // The run directory is the record: Compare lists what is on disk (this run included).
+    for (const QString& problem : session_->reloadRuns()) appendLog("not listed: " + problem);
     emit etaChanged(QString("%1 %2").arg(runName_, outcome));
     emit statusMessage(QString("%1 %2").arg(runName_, outcome));
     emit runFinished(completed);

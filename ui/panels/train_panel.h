@@ -9,10 +9,10 @@
 #include "core/common/progress.h"
 #include "core/plan/adapter_plan.h"
 #include "core/train/metrics.h"
-#include "core/train/train_options.h"
 
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -23,7 +23,9 @@ class QSpinBox;
 namespace aletheia::ui {
 
 class LivePlot;
+class JobThread;
 class StudioSession;
+struct TrainRequest;
 class UpdateHeatmap;
 
 class TrainPanel : public QWidget {
@@ -31,9 +33,6 @@ class TrainPanel : public QWidget {
 public:
     explicit TrainPanel(StudioSession* session, QWidget* parent = nullptr);
 
-    TrainOptions options() const;
-    void setOptions(const TrainOptions& options);
-    int sequenceLength() const;
     bool isRunning() const { return running_; }
     bool isPaused() const;
     LivePlot* lossPlot() const { return loss_; }
@@ -44,8 +43,11 @@ public:
 public slots:
     // Trains the session's current plan.
     void start();
-    // Same settings, uniform LoRA (rank 16) on every module: the baseline runs are compared with.
+    // Same settings, uniform LoRA (lora.lora_r) on every module: the baseline runs are compared with.
     void startBaseline();
+    // Continues a stopped run from its latest checkpoint, in its own directory, with its own
+    // config.yaml and plan.yaml (the model and data it ran on must be the ones loaded).
+    void resumeRun(const QString& runDir);
     void togglePause();
     void stop();
 
@@ -56,7 +58,10 @@ signals:
     void runFinished(bool completed);
 
 private:
-    void startRun(const AdapterPlan& plan, const QString& name, bool baseline);
+    void showConfig();
+    bool readyToTrain();
+    void startRun(const AdapterPlan& plan, const QString& name);
+    void launch(const TrainRequest& request);
     void onStep(const StepEvent& e);
     void onEval(const EvalEvent& e);
     void onFinished(const TrainResult& r);
@@ -64,6 +69,8 @@ private:
     void setRunning(bool running);
 
     StudioSession* session_;
+    QGroupBox* hyperParameters_ = nullptr;
+    bool showing_ = false;  // showConfig in progress: the fields' signals are not user edits
     QDoubleSpinBox* lr_ = nullptr;
     QComboBox* schedule_ = nullptr;
     QSpinBox* warmup_ = nullptr;
@@ -71,7 +78,6 @@ private:
     QSpinBox* epochs_ = nullptr;
     QSpinBox* batch_ = nullptr;
     QSpinBox* accum_ = nullptr;
-    QSpinBox* seqLen_ = nullptr;
     QSpinBox* trainBatches_ = nullptr;
     QSpinBox* evalEvery_ = nullptr;
     QSpinBox* evalBatches_ = nullptr;
@@ -93,14 +99,9 @@ private:
     std::shared_ptr<StopToken> stop_;
     bool running_ = false;
     QString runName_;
-    bool baseline_ = false;
-    AdapterPlan runPlan_;
     QString runOutputDir_;
     QString lastCheckpoint_;
-    double stepSecondsSum_ = 0;
-    int64_t timedSteps_ = 0;
-    double lastLoss_ = 0, lastEval_ = 0;
-    int runCounter_ = 0;
+    JobThread* jobs_;  // owned: the panel's background work, stopped and joined with the panel
 };
 
 }  // namespace aletheia::ui

@@ -91,8 +91,23 @@ void ScoreHeatmap::setScores(const std::vector<double>& values) {
             map_->data()->setCell(m, l, v);
             if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
         }
-    if (std::isfinite(lo)) map_->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-12));
+    if (std::isfinite(lo)) {
+        // A log range needs a positive floor: zero scores (untouched modules) sit at the bottom.
+        if (logScale_) lo = std::max(lo, hi > 0 ? hi * 1e-6 : 1e-12);
+        map_->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-12));
+    }
     replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ScoreHeatmap::setLogScale(bool on) {
+    if (on == logScale_) return;
+    logScale_ = on;
+    // One layer far above the rest (a typical probe: layer 0 ~50, others ~2) flattens a linear
+    // scale to one colour; a logarithmic one keeps the rest apart.
+    map_->setDataScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (scale_) scale_->axis()->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                                             : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    setScores(std::vector<double>(values_));
 }
 
 void ScoreHeatmap::setSelection(const std::vector<bool>& selected) {

@@ -28,6 +28,9 @@ public:
     // Row-major layers x modules; true = outlined (in the plan).
     void setSelection(const std::vector<bool>& selected);
     void setValueLabel(const QString& label);
+    // Colours by log(score) instead of score.
+    void setLogScale(bool on);
+    bool logScale() const { return logScale_; }
 
     int layers() const { return layers_; }
     int modules() const { return modules_.size(); }
@@ -58,6 +61,7 @@ private:
     QCPColorScale* scale_ = nullptr;
     SelectionOverlay* overlay_ = nullptr;
     int layers_ = 0;
+    bool logScale_ = false;
     QStringList modules_;
     std::vector<double> values_;
     std::vector<bool> selected_;

@@ -1,6 +1,5 @@
 #include "ui/workers/batch_sources.h"
 
-#include "core/train/example_batch_source.h"
 #include "ui/workers/synthetic_tokens.h"
 
 namespace aletheia::ui {
@@ -17,11 +16,6 @@ std::unique_ptr<BatchSource> syntheticBatches(const BatchRequest& r) {
         b.attention_mask = torch::ones_like(ids);
         return b;
     });
-}
-
-std::unique_ptr<BatchSource> makeBatchSource(const BatchRequest& r) {
-    if (!r.examples) return syntheticBatches(r);
-    return std::make_unique<ExampleBatchSource>(r.examples, r.microBatch, r.padId, r.seed);
 }
 
 }  // namespace aletheia::ui

@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "core/common/error.h"
-#include "core/config/dataset_options_for.h"
+#include "core/session/experiment_data.h"
 
 namespace aletheia::ui {
 
@@ -15,11 +15,13 @@ DatasetWorker::DatasetWorker(DatasetRequest request, std::shared_ptr<StopToken> 
 void DatasetWorker::run() {
     try {
         auto tok = std::make_shared<const Tokenizer>(Tokenizer::fromDirectory(request_.modelDir.toStdString()));
-        text::DatasetOptions options = datasetOptionsFor(request_.data);
-        options.validationFraction = request_.data.val_set_size;
-        text::Dataset d = loadJsonlDataset(
-            request_.file.toStdString(), *tok, options,
-            [this](long done, long total, const std::string&) { emit progress(done, total); }, stop_.get());
+        // Exactly what `aletheia train` reads for this data section (core/session): the split, or the
+        // validation file in its place, the same tokenisation and masking.
+        ExperimentConfig cfg;
+        cfg.data = request_.data;
+        cfg.data.train = request_.file.toStdString();
+        text::Dataset d = readExperimentData(
+            cfg, *tok, [this](long done, long total, const std::string&) { emit progress(done, total); }, stop_.get());
         if (d.cancelled) {
             emit finished();
             return;
@@ -31,7 +33,7 @@ void DatasetWorker::run() {
         d.train.clear();
         d.validation.clear();
         out.stats = std::move(d);
-        out.padId = tok->padId().value_or(tok->eosId().value_or(0));
+        out.padId = paddingId(*tok);
         out.tokenizer = std::move(tok);
         emit loaded(out);
     } catch (const std::exception& e) {

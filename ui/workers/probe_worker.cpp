@@ -1,7 +1,7 @@
 #include "ui/workers/probe_worker.h"
 
 #include "core/probe/probe.h"
-#include "core/train/example_batch_source.h"
+#include "core/session/experiment_data.h"
 #include "ui/workers/synthetic_tokens.h"
 
 #include <exception>
@@ -16,29 +16,18 @@ ProbeWorker::ProbeWorker(Model model, ProbeRequest request, std::shared_ptr<Stop
 void ProbeWorker::run() {
     bool completed = false;
     try {
-        // Probe batches differ from training batches (own seed): scores measure the task, not the sample.
-        constexpr uint64_t kProbeSeed = 1234;
+        const ExperimentConfig& cfg = request_.config;
         std::vector<Batch> batches;
         if (request_.examples) {
-            ExampleBatchSource source(request_.examples, request_.microBatch, request_.padId, kProbeSeed);
-            for (Batch& b : source.firstBatches(request_.batches)) {
-                const int64_t keep = std::min<int64_t>(b.input_ids.size(1), request_.sequenceLength);
-                batches.push_back({b.input_ids.narrow(1, 0, keep), b.labels.narrow(1, 0, keep),
-                                   b.attention_mask.narrow(1, 0, keep)});
-            }
+            batches = probeBatches(cfg, *request_.examples, request_.padId, model_.device());
         } else {
-            for (int i = 0; i < request_.batches; ++i)
-                batches.push_back({syntheticTokens(model_.config().vocabSize, request_.microBatch,
-                                                   request_.sequenceLength, kProbeSeed, i), {}, {}});
+            const int64_t seq = cfg.probe.sequence_len > 0 ? cfg.probe.sequence_len : cfg.data.sequence_len;
+            for (int i = 0; i < cfg.probe.batches; ++i)
+                batches.push_back({syntheticTokens(model_.config().vocabSize, cfg.probe.micro_batch_size, seq,
+                                                   uint64_t(cfg.data.seed), i).to(model_.device()), {}, {}});
         }
-        const auto device = model_.device();
-        for (Batch& b : batches)
-            for (torch::Tensor* t : {&b.input_ids, &b.labels, &b.attention_mask})
-                if (t->defined()) *t = t->to(device);
-        ProbeOptions options;
-        options.rule = ruleFromName(request_.rule.toStdString());
         const ProbeScores scores = runProbe(
-            model_, batches, options,
+            model_, batches, probeOptionsFor(cfg),
             [this](const ProbeScores& running, int done, int total) { emit batchScored(running, done, total); },
             stop_.get());
         completed = scores.batches == static_cast<int>(batches.size());

@@ -5,6 +5,7 @@
 #include <QString>
 #include <memory>
 
+#include "core/config/experiment.h"
 #include "core/model/model.h"
 #include "core/probe/probe_scores.h"
 #include "core/text/example.h"
@@ -12,10 +13,7 @@
 namespace aletheia::ui {
 
 struct ProbeRequest {
-    int batches = 8;
-    int microBatch = 4;
-    int sequenceLength = 512;
-    QString rule = "grad_norm";
+    ExperimentConfig config;  // probe.* and data.seed pick the batches, as `aletheia probe` does
     // The Data stage's tokenised examples; null: synthetic tokens.
     std::shared_ptr<const std::vector<text::Example>> examples;
     int32_t padId = 0;

@@ -1,26 +1,35 @@
 #pragma once
 // Runs core/train's train() off the GUI thread. It owns the run while it lasts: the model
-// handle, the plan, its batch sources. Steps, evaluations and log lines go out as queued
-// signals; pause and stop arrive through the shared StopToken, set from the GUI thread.
+// handle, the plan, its batch sources, its run directory (written as `aletheia train` writes
+// one: config.yaml, plan.yaml, probe_scores.json, metrics.jsonl, train.log, loss.png,
+// checkpoints/). Steps, evaluations and log lines go out as queued signals; pause and stop
+// arrive through the shared StopToken, set from the GUI thread.
 #include <QObject>
 #include <QString>
 #include <memory>
 
+#include <optional>
+
+#include "core/config/experiment.h"
 #include "core/model/model.h"
 #include "core/plan/adapter_plan.h"
+#include "core/probe/probe_scores.h"
+#include "core/text/example.h"
 #include "core/train/metrics.h"
-#include "core/train/train_options.h"
-#include "ui/workers/batch_sources.h"
 
 namespace aletheia::ui {
 
 struct TrainRequest {
     Model model;
     AdapterPlan plan;
-    TrainOptions options;
-    BatchRequest trainData;
-    BatchRequest valData;          // batches = 0: no evaluation
-    std::string resumeFrom;        // "" | "latest" | a checkpoint directory
+    ExperimentConfig config;       // train.*, data.seed: the run's settings, saved as its config.yaml
+    std::string runDir;            // a fresh directory, or the stopped run's own on resume
+    std::optional<ProbeScores> scores;  // saved as probe_scores.json when present
+    // The Data stage's examples; train null: synthetic tokens (syntheticBatches per epoch).
+    std::shared_ptr<const std::vector<text::Example>> train, validation;
+    int32_t padId = 0;
+    int64_t syntheticBatches = 64;
+    bool resume = false;           // continue from the latest checkpoint in runDir
 };
 
 class TrainWorker : public QObject {

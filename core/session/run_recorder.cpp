@@ -1,0 +1,103 @@
+#include "core/session/run_recorder.h"
+
+#include <ctime>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/config/experiment_io.h"
+
+namespace aletheia {
+
+namespace fs = std::filesystem;
+
+std::string freshRunDirectory(const std::string& parent, const std::string& stem) {
+    const std::time_t now = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) failIn(parent, "cannot create the output folder: " + ec.message(), "output.dir");
+    const std::string base = (fs::path(parent) / (stem + "-" + stamp)).string();
+    for (int n = 1;; ++n) {
+        const std::string dir = n == 1 ? base : base + "-" + std::to_string(n);
+        // create_directory is false when the directory already exists: then try the next name.
+        if (fs::create_directory(dir, ec)) return dir;
+        if (ec) failIn(dir, "cannot create the run directory: " + ec.message(), "output.dir");
+    }
+}
+
+void writeRunConfig(ExperimentConfig cfg, const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) failIn(dir, "cannot create the run directory: " + ec.message(), "output.dir");
+    cfg.output.dir = fs::absolute(dir).string();
+    saveExperiment(cfg, (fs::path(dir) / "config.yaml").string());
+}
+
+RunRecorder::RunRecorder(const std::string& dir, bool append) : dir_(dir) {
+    const std::string metrics = (fs::path(dir) / "metrics.jsonl").string();
+    if (append) {
+        // The curve of the steps before the resume; a line cut off by a crash is left out.
+        std::ifstream in(metrics);
+        for (std::string line; std::getline(in, line);) {
+            const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+            if (!j.is_object() || !j.contains("step") || !j.contains("loss") || !j["step"].is_number() ||
+                !j["loss"].is_number())
+                continue;
+            if (j.value("type", "") == "eval") curves_.addEval(j["step"].get<int64_t>(), j["loss"].get<double>());
+            else curves_.addStep(j["step"].get<int64_t>(), j["loss"].get<double>());
+        }
+    }
+    const auto mode = append ? std::ios::app : std::ios::trunc;
+    metrics_.open(metrics, mode);
+    log_.open(fs::path(dir) / "train.log", mode);
+    if (!metrics_ || !log_) failIn(dir, "cannot write metrics.jsonl / train.log in the run directory", "output.dir");
+}
+
+TrainObserver RunRecorder::wrap(TrainObserver next) {
+    TrainObserver o;
+    o.onStep = [this, next](const StepEvent& e) {
+        metrics_ << nlohmann::json{{"type", "train"}, {"step", e.step}, {"epoch", e.epoch}, {"loss", e.loss},
+                                   {"lr", e.lr}, {"grad_norm", e.grad_norm}, {"tokens_per_s", e.tokens_per_s},
+                                   {"step_time_s", e.step_time_s}, {"peak_memory_bytes", e.peak_memory_bytes}}
+                        .dump()
+                 << "\n" << std::flush;
+        curves_.addStep(e.step, e.loss);
+        if (next.onStep) next.onStep(e);
+    };
+    o.onEval = [this, next](const EvalEvent& e) {
+        metrics_ << nlohmann::json{{"type", "eval"}, {"step", e.step}, {"loss", e.loss}, {"perplexity", e.perplexity},
+                                   {"tokens", e.tokens}}
+                        .dump()
+                 << "\n" << std::flush;
+        curves_.addEval(e.step, e.loss);
+        if (next.onEval) next.onEval(e);
+    };
+    o.onLog = [this, next](const std::string& line) {
+        log_ << line << "\n" << std::flush;
+        if (next.onLog) next.onLog(line);
+    };
+    return o;
+}
+
+std::string outcomeName(TrainOutcome outcome) {
+    switch (outcome) {
+    case TrainOutcome::Completed: return "completed";
+    case TrainOutcome::Stopped: return "stopped";
+    case TrainOutcome::NonFinite: return "non-finite loss";
+    case TrainOutcome::OutOfMemory: return "out of memory";
+    }
+    return "unknown";
+}
+
+void RunRecorder::finish(const TrainResult& result, const std::string& title, bool plot) {
+    metrics_ << nlohmann::json{{"type", "end"}, {"outcome", outcomeName(result.outcome)}, {"steps", result.steps},
+                               {"message", result.message}, {"checkpoint", result.last_checkpoint}}
+                    .dump()
+             << "\n" << std::flush;
+    if (plot) curves_.savePng((fs::path(dir_) / "loss.png").string(), title);
+}
+
+}  // namespace aletheia

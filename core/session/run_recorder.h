@@ -1,0 +1,45 @@
+#pragma once
+// What a training run leaves in its run directory, whichever front end runs it (CLI or Studio):
+// config.yaml (the experiment exactly as it ran, output.dir = this directory, so
+// `aletheia train --config <dir>/config.yaml --resume` continues it), plan.yaml, metrics.jsonl
+// (one JSON object per step, per evaluation and at the end; appended on resume), train.log and
+// loss.png.
+// Checkpoints are the trainer's (<dir>/checkpoints/).
+#include <fstream>
+#include <string>
+
+#include "core/config/experiment.h"
+#include "core/plan/adapter_plan.h"
+#include "core/session/train_curves.h"
+#include "core/train/metrics.h"
+
+namespace aletheia {
+
+// A new directory <parent>/<stem>-YYYYMMDD-HHMMSS (with -2, -3 ... when taken), created; never
+// an existing one, so a run never writes over an earlier run's files.
+std::string freshRunDirectory(const std::string& parent, const std::string& stem);
+
+// Writes <dir>/config.yaml: `cfg` with output.dir set to `dir`. Creates `dir`.
+void writeRunConfig(ExperimentConfig cfg, const std::string& dir);
+
+// "completed" | "stopped" | "non-finite loss" | "out of memory".
+std::string outcomeName(TrainOutcome outcome);
+
+class RunRecorder {
+public:
+    // append: a resumed run keeps the lines already in metrics.jsonl and train.log (and their
+    // curve); else both start empty.
+    RunRecorder(const std::string& dir, bool append);
+    // An observer that records every event, then passes it on to `next`.
+    TrainObserver wrap(TrainObserver next);
+    // The run's last metrics.jsonl line ({"type": "end", "outcome", "steps", "message",
+    // "checkpoint"}) and, when `plot`, loss.png titled `title`.
+    void finish(const TrainResult& result, const std::string& title, bool plot);
+
+private:
+    std::string dir_;
+    std::ofstream metrics_, log_;
+    TrainCurves curves_;
+};
+
+}  // namespace aletheia
