@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <regex>
 
 #include "core/cli/probe_run.h"
 #include "core/common/error.h"
+#include "core/common/user_regex.h"
 #include "core/model/cell_name.h"
 #include "core/model/model.h"
 #include "core/plan/cost_model.h"
@@ -53,7 +53,7 @@ AdapterPlan planFromRankTable(const ExperimentConfig& cfg, const Model& model, c
             continue;
         }
         auto it = std::find_if(table.modules.begin(), table.modules.end(), [&](const TargetModule& m) {
-            return m.weight == path + ".weight" || std::regex_match(path, std::regex(m.pathPattern));
+            return m.weight == path + ".weight" || UserRegex(m.pathPattern).fullMatch(path);
         });
         if (it == table.modules.end())
             throw Error("no projection named '" + path + "' in " + cfg.model.path + " (e.g. " +
