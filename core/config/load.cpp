@@ -215,7 +215,7 @@ ExperimentConfig loadExperiment(const std::string& path, const ExperimentLoadOpt
     std::ifstream in;
     // Regular files only: a FIFO or device (/dev/zero) would block or never end.
     if (fs::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-    if (!in)
+    if (!in.is_open() || !in)
         throw ConfigError(path, {{"", -1, "cannot read the experiment file (missing, or not a regular file)"}});
     std::ostringstream text;
     text << in.rdbuf();
