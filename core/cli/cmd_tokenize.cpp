@@ -6,6 +6,7 @@
 
 #include "core/cli/commands.h"
 #include "core/common/error.h"
+#include "core/common/json_parse.h"
 #include "core/text/tokenizer.h"
 
 namespace aletheia::cli {
@@ -19,12 +20,7 @@ void tokenizeLines(const Tokenizer& tok, bool special) {
     while (std::getline(std::cin, line)) {
         ++lineNo;
         if (line.empty()) continue;
-        nlohmann::json text;
-        try {
-            text = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::exception& e) {
-            failIn("<stdin>", std::string("not valid JSON: ") + e.what(), {}, lineNo);
-        }
+        const nlohmann::json text = parseJson(line, "<stdin>", lineNo);
         if (!text.is_string()) failIn("<stdin>", "expected a JSON string, got " + std::string(text.type_name()), {}, lineNo);
         std::cout << nlohmann::json(tok.encode(text.get<std::string>(), special)).dump() << "\n";
     }

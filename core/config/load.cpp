@@ -211,9 +211,12 @@ ExperimentConfig parseExperiment(const std::string& yamlText, const std::string&
 }
 
 ExperimentConfig loadExperiment(const std::string& path, const ExperimentLoadOptions& options) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in || fs::is_directory(path))
-        throw ConfigError(path, {{"", -1, "cannot read the experiment file (does it exist?)"}});
+    std::error_code ec;
+    std::ifstream in;
+    // Regular files only: a FIFO or device (/dev/zero) would block or never end.
+    if (fs::is_regular_file(path, ec)) in.open(path, std::ios::binary);
+    if (!in.is_open() || !in)
+        throw ConfigError(path, {{"", -1, "cannot read the experiment file (missing, or not a regular file)"}});
     std::ostringstream text;
     text << in.rdbuf();
     const fs::path folder = fs::absolute(path).parent_path();

@@ -7,23 +7,20 @@
 #include <unistd.h>
 
 #include "core/common/error.h"
+#include "core/common/json_parse.h"
+#include "core/common/regular_file.h"
 
 namespace aletheia {
 
 nlohmann::json readJsonFile(const std::string& path) {
+    const uint64_t size = requireRegularFile(path);  // a FIFO or /dev/zero would never end
+    if (size > kMaxJsonFileBytes)
+        failIn(path, "JSON file of " + std::to_string(size) + " bytes exceeds the " +
+                         std::to_string(kMaxJsonFileBytes >> 20) + " MiB limit");
     std::ifstream in(path, std::ios::binary);
     if (!in) failIn(path, "cannot open");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        // Turn the byte offset into a line number for the message.
-        const size_t upto = std::min<size_t>(e.byte, text.size());
-        long line = 1;
-        for (size_t i = 0; i < upto; ++i)
-            if (text[i] == '\n') ++line;
-        failIn(path, std::string("malformed JSON: ") + e.what(), {}, line);
-    }
+    return parseJson(text, path);
 }
 
 void writeJsonFile(const std::string& path, const nlohmann::json& j) {

@@ -1,5 +1,6 @@
 #pragma once
 // JSON files with errors a user can act on (file and line), and atomic writes.
+#include <cstdint>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -8,7 +9,11 @@
 
 namespace aletheia {
 
-// Parses a JSON file; throws aletheia::Error with the file and line on failure.
+// The largest JSON file read whole: real configs, indexes and tokenizer.json stay below 100 MB.
+constexpr uint64_t kMaxJsonFileBytes = uint64_t(1) << 30;
+
+// Parses a JSON file (a regular file, at most kMaxJsonFileBytes; limits of parseJson);
+// throws aletheia::Error with the file and line on failure.
 nlohmann::json readJsonFile(const std::string& path);
 // Writes pretty JSON (2-space indent) atomically.
 void writeJsonFile(const std::string& path, const nlohmann::json& j);

@@ -8,11 +8,14 @@
 #include <unistd.h>
 
 #include "core/common/error.h"
+#include "core/common/regular_file.h"
 
 namespace aletheia {
 
 std::shared_ptr<MappedFile> MappedFile::open(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    requireRegularFile(path);  // open() on a FIFO would wait for a writer forever
+    // O_NONBLOCK too: the path may have been swapped for a FIFO since the check.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) failIn(path, std::string("cannot open: ") + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

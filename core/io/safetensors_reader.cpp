@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/json_parse.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_dtype.h"
 
@@ -73,12 +74,7 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
                          std::to_string(fileSize) + " bytes)");
     const char* h = reinterpret_cast<const char*>(f->file_->data() + 8);
     if (n == 0 || h[0] != '{') failIn(path, "header is not a JSON object");
-    nlohmann::json header;
-    try {
-        header = nlohmann::json::parse(h, h + n);  // also rejects invalid UTF-8
-    } catch (const nlohmann::json::parse_error& e) {
-        failIn(path, std::string("malformed header JSON: ") + e.what());
-    }
+    const nlohmann::json header = parseJson(std::string_view(h, n), path);  // also rejects invalid UTF-8
     if (!header.is_object()) failIn(path, "header is not a JSON object");
     f->dataOffset_ = 8 + n;
     for (auto it = header.begin(); it != header.end(); ++it) {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/user_regex.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_writer.h"
 #include "core/lora/apply_plan.h"
@@ -68,10 +68,12 @@ std::string peftPatternKey(const nlohmann::json& pattern, const std::string& key
     if (pattern.contains(key)) return key;
     for (const auto& [k, v] : pattern.items()) {
         (void)v;
+        // PEFT: re.match(rf"(.*\.)?({key})$", module). A key that does not compile or
+        // backtracks without end fails here, as it would in PEFT (there: forever).
         try {
-            if (std::regex_match(key, std::regex("(.*\\.)?(" + k + ")"))) return k;
-        } catch (const std::regex_error&) {
-            // PEFT would fail on such a key too; treat it as a literal that did not match.
+            if (UserRegex("(.*\\.)?(" + k + ")").fullMatch(key)) return k;
+        } catch (const Error& e) {
+            throw Error(e.problem(), {"", k, -1});
         }
     }
     return "";

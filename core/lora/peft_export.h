@@ -37,7 +37,8 @@ std::string baseModelNameFor(const std::string& modelDir);
 // after a dot.
 bool peftTargetMatches(const std::string& target, const std::string& key);
 // PEFT's rank_pattern/alpha_pattern lookup for `key`: exact key first, then a regex that must
-// match a dotted suffix of `key`. Returns the pattern key, or "" if none matches.
+// match a dotted suffix of `key` (PCRE2 under a step limit). Returns the pattern key, or "" if none
+// matches; throws aletheia::Error whose item is the pattern key if it does not compile or gives up.
 std::string peftPatternKey(const nlohmann::json& pattern, const std::string& key);
 
 }  // namespace aletheia

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 #include <map>
-#include <regex>
+#include <cmath>
 
 #include "core/common/error.h"
 #include "core/io/json_file.h"
@@ -16,6 +16,15 @@
 namespace aletheia {
 namespace fs = std::filesystem;
 
+namespace {
+// An alpha from adapter_config.json: a positive finite number.
+double alphaValue(const nlohmann::json& v, const std::string& file, const std::string& key) {
+    if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>()))
+        failIn(file, "alpha must be a positive number, got " + v.dump(), key);
+    return v.get<double>();
+}
+}  // namespace
+
 AdapterPlan importPeft(Model& model, const std::string& dir) {
     const std::string configPath = (fs::path(dir) / "adapter_config.json").string();
     const std::string weightsPath = (fs::path(dir) / "adapter_model.safetensors").string();
@@ -26,29 +35,28 @@ AdapterPlan importPeft(Model& model, const std::string& dir) {
         failIn(dir, "adapter_model.safetensors is missing");
     }
     const nlohmann::json cfg = readJsonFile(configPath);
+    if (!cfg.is_object()) failIn(configPath, "expected a JSON object");
     if (cfg.value("peft_type", "") != "LORA")
         failIn(configPath, "only LoRA adapters can be imported, this is '" + cfg.value("peft_type", "?") + "'",
                "peft_type");
     if (cfg.value("use_dora", false)) failIn(configPath, "DoRA adapters are not supported", "use_dora");
-    const double defaultAlpha = cfg.value("lora_alpha", 8.0);
+    const double defaultAlpha = cfg.contains("lora_alpha") ? alphaValue(cfg["lora_alpha"], configPath, "lora_alpha") : 8.0;
     const nlohmann::json alphaPattern = cfg.value("alpha_pattern", nlohmann::json::object());
+    if (!alphaPattern.is_object()) failIn(configPath, "expected an object of regex -> alpha", "alpha_pattern");
 
     std::map<std::string, Linear*> byName;
     for (Linear* l : model.linears()) byName[l->name] = l;
 
-    // base_model.model.<path>.lora_A.weight (PEFT drops the adapter name; older files keep ".default").
-    const std::regex keyRe("^base_model\\.model\\.(.+)\\.lora_([AB])(\\.default)?\\.weight$");
     auto file = SafetensorsFile::open(weightsPath);
     std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> weights;  // path -> (A, B)
     for (const auto& e : file->entries()) {
-        std::smatch m;
-        if (!std::regex_match(e.name, m, keyRe))
-            failIn(weightsPath, "unsupported adapter tensor (only lora_A/lora_B of linear modules)", e.name);
-        if (!byName.count(m[1].str()))
-            failIn(weightsPath, "the adapter targets module '" + m[1].str() + "', which this model does not have",
+        const auto key = parsePeftKey(e.name);
+        if (!key) failIn(weightsPath, "unsupported adapter tensor (only lora_A/lora_B of linear modules)", e.name);
+        if (!byName.count(key->modulePath))
+            failIn(weightsPath, "the adapter targets module '" + key->modulePath + "', which this model does not have",
                    e.name);
-        auto& slot = weights[m[1].str()];
-        (m[2].str() == "A" ? slot.first : slot.second) = file->tensor(e.name);
+        auto& slot = weights[key->modulePath];
+        (key->which == 'A' ? slot.first : slot.second) = file->tensor(e.name);
     }
 
     struct Pending {
@@ -67,10 +75,15 @@ AdapterPlan importPeft(Model& model, const std::string& dir) {
                    "LoRA shapes A " + c10::str(A.sizes()) + ", B " + c10::str(B.sizes()) + " do not fit module [out " +
                        std::to_string(l->outFeatures()) + ", in " + std::to_string(l->inFeatures()) + "]",
                    path);
-        const std::string alphaKey = peftPatternKey(alphaPattern, path);
+        std::string alphaKey;
+        try {
+            alphaKey = peftPatternKey(alphaPattern, path);
+        } catch (const Error& e) {
+            failIn(configPath, e.problem(), "alpha_pattern." + e.context().item);
+        }
         LoraSpec spec;
         spec.rank = int(A.size(0));
-        spec.alpha = alphaKey.empty() ? defaultAlpha : alphaPattern[alphaKey].get<double>();
+        spec.alpha = alphaKey.empty() ? defaultAlpha : alphaValue(alphaPattern[alphaKey], configPath, "alpha_pattern." + alphaKey);
         spec.rslora = cfg.value("use_rslora", false);
         spec.dropout = cfg.value("lora_dropout", 0.0);
         pending.push_back({l, A, B, spec});

@@ -24,37 +24,65 @@ struct Reader {
     const nlohmann::json& j;
     const std::string& file;
 
+    // The key the file actually uses (n_layer for GPT-2), for messages.
+    std::string keyOf(std::initializer_list<const char*> keys) const {
+        for (const char* k : keys)
+            if (j.contains(k)) return k;
+        return *keys.begin();
+    }
+
     int64_t integer(std::initializer_list<const char*> keys, bool required, int64_t def = 0) const {
         const nlohmann::json* v = findKey(j, keys);
         if (!v) {
             if (required) failIn(file, "missing required key", *keys.begin());
             return def;
         }
-        if (!v->is_number_integer()) failIn(file, "expected an integer", *keys.begin());
+        if (!v->is_number_integer()) failIn(file, "expected an integer, got " + v->dump(), keyOf(keys));
+        // uint64 above INT64_MAX would wrap to a negative number in get<int64_t>.
+        if (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))
+            failIn(file, "integer out of range: " + v->dump(), keyOf(keys));
         return v->get<int64_t>();
     }
     double number(std::initializer_list<const char*> keys, double def) const {
         const nlohmann::json* v = findKey(j, keys);
         if (!v) return def;
-        if (!v->is_number()) failIn(file, "expected a number", *keys.begin());
+        if (!v->is_number()) failIn(file, "expected a number, got " + v->dump(), keyOf(keys));
         return v->get<double>();
     }
     bool boolean(std::initializer_list<const char*> keys, bool def) const {
         const nlohmann::json* v = findKey(j, keys);
         if (!v) return def;
-        if (!v->is_boolean()) failIn(file, "expected true or false", *keys.begin());
+        if (!v->is_boolean()) failIn(file, "expected true or false, got " + v->dump(), keyOf(keys));
         return v->get<bool>();
     }
     std::string string(std::initializer_list<const char*> keys, const std::string& def) const {
         const nlohmann::json* v = findKey(j, keys);
         if (!v) return def;
-        if (!v->is_string()) failIn(file, "expected a string", *keys.begin());
+        if (!v->is_string()) failIn(file, "expected a string, got " + v->dump(), keyOf(keys));
         return v->get<std::string>();
     }
 };
 
-void requirePositive(const std::string& file, const char* key, int64_t v) {
-    if (v <= 0) failIn(file, "must be a positive integer", key);
+// Upper bounds on sizes read from config.json. Everything is allocated (or looped over) from
+// these numbers, so a hostile file must not be able to ask for 10^9 layers. The bounds are far
+// above any released model (largest: ~260k vocab, ~25k hidden, ~130k intermediate, ~130 layers,
+// 256 experts) and far below what would exhaust memory before the weights are even checked.
+constexpr int64_t kMaxVocab = int64_t(1) << 24;
+constexpr int64_t kMaxHidden = int64_t(1) << 20;
+constexpr int64_t kMaxIntermediate = int64_t(1) << 22;
+constexpr int64_t kMaxLayers = 4096;
+constexpr int64_t kMaxHeads = int64_t(1) << 14;
+constexpr int64_t kMaxExperts = int64_t(1) << 14;
+constexpr int64_t kMaxPositions = int64_t(1) << 26;  // 64M tokens of context
+
+void requireInRange(const std::string& file, const std::string& key, int64_t v, int64_t lo, int64_t hi) {
+    if (v < lo || v > hi)
+        failIn(file, "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
+                         std::to_string(v), key);
+}
+
+void requirePositive(const std::string& file, const std::string& key, int64_t v, int64_t hi) {
+    requireInRange(file, key, v, 1, hi);
 }
 
 RopeScaling parseRopeScaling(const nlohmann::json& rs, const std::string& file, const ModelConfig& c) {
@@ -100,12 +128,12 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
     c.hiddenSize = rd.integer({"hidden_size", "n_embd"}, true);
     c.numLayers = rd.integer({"num_hidden_layers", "n_layer"}, true);
     c.numHeads = rd.integer({"num_attention_heads", "n_head"}, true);
-    requirePositive(file, "vocab_size", c.vocabSize);
-    requirePositive(file, "hidden_size", c.hiddenSize);
-    requirePositive(file, "num_hidden_layers", c.numLayers);
-    requirePositive(file, "num_attention_heads", c.numHeads);
+    requirePositive(file, "vocab_size", c.vocabSize, kMaxVocab);
+    requirePositive(file, rd.keyOf({"hidden_size", "n_embd"}), c.hiddenSize, kMaxHidden);
+    requirePositive(file, rd.keyOf({"num_hidden_layers", "n_layer"}), c.numLayers, kMaxLayers);
+    requirePositive(file, rd.keyOf({"num_attention_heads", "n_head"}), c.numHeads, kMaxHeads);
     c.numKvHeads = rd.integer({"num_key_value_heads"}, false, c.numHeads);
-    requirePositive(file, "num_key_value_heads", c.numKvHeads);
+    requirePositive(file, "num_key_value_heads", c.numKvHeads, kMaxHeads);
     if (c.numHeads % c.numKvHeads != 0)
         failIn(file, "num_attention_heads must be a multiple of num_key_value_heads", "num_key_value_heads");
     c.headDim = rd.integer({"head_dim"}, false, 0);
@@ -114,12 +142,14 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
             failIn(file, "hidden_size is not divisible by num_attention_heads", "hidden_size");
         c.headDim = c.hiddenSize / c.numHeads;
     }
+    requirePositive(file, "head_dim", c.headDim, kMaxHidden);
     if (c.modelType == "gpt2")
         c.intermediateSize = rd.integer({"n_inner"}, false, 4 * c.hiddenSize);
     else
         c.intermediateSize = rd.integer({"intermediate_size"}, true);
-    requirePositive(file, "intermediate_size", c.intermediateSize);
+    requirePositive(file, c.modelType == "gpt2" ? "n_inner" : "intermediate_size", c.intermediateSize, kMaxIntermediate);
     c.maxPositions = rd.integer({"max_position_embeddings", "n_positions"}, false, 2048);
+    requirePositive(file, rd.keyOf({"max_position_embeddings", "n_positions"}), c.maxPositions, kMaxPositions);
     c.normEps = rd.number({"rms_norm_eps", "layer_norm_eps", "layer_norm_epsilon"}, c.modelType == "gpt2" ? 1e-5 : 1e-6);
     // Gemma: prefer hidden_activation (what HF 4.38+ actually uses), see tools/hfref/README.md.
     const std::string defAct = spec->norm == NormKind::Layer ? "gelu_new" : (c.modelType == "gemma" ? "gelu_pytorch_tanh" : "silu");
@@ -146,10 +176,11 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
     c.parallelResidual = rd.boolean({"use_parallel_residual"}, c.modelType == "gpt_neox");
     c.scaleAttnByInverseLayerIdx = rd.boolean({"scale_attn_by_inverse_layer_idx"}, false);
     c.slidingWindow = rd.integer({"sliding_window"}, false, 0);
+    requireInRange(file, "sliding_window", c.slidingWindow, 0, kMaxPositions);
 
     c.numExperts = rd.integer({"num_local_experts", "num_experts"}, false, 0);
     if (c.modelType == "mixtral" || c.modelType == "qwen2_moe") {
-        requirePositive(file, "num_experts", c.numExperts);
+        requirePositive(file, rd.keyOf({"num_local_experts", "num_experts"}), c.numExperts, kMaxExperts);
         c.numExpertsPerTok = rd.integer({"num_experts_per_tok"}, true);
         if (c.numExpertsPerTok <= 0 || c.numExpertsPerTok > c.numExperts)
             failIn(file, "must be in [1, num_experts]", "num_experts_per_tok");
@@ -158,6 +189,9 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
     }
     c.moeIntermediateSize = c.modelType == "qwen2_moe" ? rd.integer({"moe_intermediate_size"}, true) : c.intermediateSize;
     c.sharedExpertIntermediateSize = spec->sharedExpert ? rd.integer({"shared_expert_intermediate_size"}, true) : 0;
+    requirePositive(file, "moe_intermediate_size", c.moeIntermediateSize, kMaxIntermediate);
+    if (spec->sharedExpert)
+        requirePositive(file, "shared_expert_intermediate_size", c.sharedExpertIntermediateSize, kMaxIntermediate);
     c.normTopkProb = spec->alwaysNormTopk ? true : rd.boolean({"norm_topk_prob"}, false);
     c.decoderSparseStep = rd.integer({"decoder_sparse_step"}, false, 1);
     if (c.decoderSparseStep <= 0) c.decoderSparseStep = 1;

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/common/error.h"
+#include "core/common/regular_file.h"
 #include "core/model/cell_name.h"
 
 namespace aletheia {
@@ -114,7 +115,12 @@ AdapterPlan planFromYaml(const std::string& text, const std::string& src) {
             c.rank = scalarAs<int>(mk.second["r"], src, at + ".r", "an integer rank");
             c.alpha = mk.second["alpha"] ? scalarAs<double>(mk.second["alpha"], src, at + ".alpha", "a number")
                                          : 2.0 * c.rank;  // the default ratio
-            if (c.rank <= 0) throw Error("rank must be positive", {src, at, lineOf(mk.second)});
+            // The experiment schema's bound on every rank: LoRA ranks are 4-256 in practice, and
+            // the A/B matrices of a larger one may not fit in memory (rank x hidden size each).
+            if (c.rank <= 0 || c.rank > kMaxPlanRank)
+                throw Error("rank must be an integer in [1, " + std::to_string(kMaxPlanRank) + "], got " +
+                                std::to_string(c.rank),
+                            {src, at + ".r", lineOf(mk.second["r"])});
             plan.cells.push_back(c);
         }
     }
@@ -122,6 +128,7 @@ AdapterPlan planFromYaml(const std::string& text, const std::string& src) {
 }
 
 AdapterPlan loadPlan(const std::string& path) {
+    requireRegularFile(path);  // a FIFO or device would never end
     std::ifstream in(path);
     if (!in) throw Error("cannot open plan file", {path, "", -1});
     std::stringstream ss;

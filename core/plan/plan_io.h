@@ -18,6 +18,9 @@
 
 namespace aletheia {
 
+// The largest rank a plan file may give a cell (the experiment schema's bound on ranks too).
+constexpr int kMaxPlanRank = 4096;
+
 std::string planToYaml(const AdapterPlan& plan);
 // Throws aletheia::Error with `source` (a file name, for messages) and the line of the problem.
 // The result is not checked against a model: call validatePlan (plan_table.h) for that.

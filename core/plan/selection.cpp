@@ -34,10 +34,28 @@ SelectionPolicy selectionPolicyFromName(const std::string& n) {
 
 namespace {
 
+// '*' matches any run of characters. The classic two-pointer wildcard match: on a mismatch,
+// let the most recent '*' swallow one more character. O(|p| * |s|) at worst, no recursion
+// (the recursive version was exponential in the number of stars).
 bool globMatch(const char* p, const char* s) {
-    if (*p == '\0') return *s == '\0';
-    if (*p == '*') return globMatch(p + 1, s) || (*s != '\0' && globMatch(p, s + 1));
-    return *s != '\0' && *p == *s && globMatch(p + 1, s + 1);
+    const char* star = nullptr;  // last '*' seen in p
+    const char* resume = nullptr;  // where s continues when that star takes one more character
+    while (*s) {
+        if (*p == '*') {
+            star = p++;
+            resume = s;
+        } else if (*p == *s) {
+            ++p;
+            ++s;
+        } else if (star) {
+            p = star + 1;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*p == '*') ++p;
+    return *p == '\0';
 }
 
 bool parseInt(const std::string& s, int& out) {

@@ -73,6 +73,10 @@ ProbeScores probeScoresFromJson(const nlohmann::json& j, const ModuleTable& tabl
         }
         if (s.scores.size() != size_t(table.numLayers) || s.layerScores.size() != size_t(table.numLayers))
             fail("the score matrix does not have one row per layer");
+        for (const auto& row : s.scores)  // rows are indexed by the model's logical modules
+            if (row.size() != table.roles.size())
+                fail("a score row has " + std::to_string(row.size()) + " columns, the model has " +
+                     std::to_string(table.roles.size()) + " logical modules");
         for (const auto& e : j.value("experts", nlohmann::json::array()))
             s.experts.push_back({e.at("layer").get<int>(), e.at("expert").get<int>(), e.at("role").get<std::string>(),
                                  e.at("score").get<double>()});

@@ -1,9 +1,9 @@
 #include "core/session/experiment_plan.h"
 
 #include <algorithm>
-#include <regex>
 
 #include "core/common/error.h"
+#include "core/common/user_regex.h"
 #include "core/model/cell_name.h"
 #include "core/plan/plan_io.h"
 #include "core/plan/plan_table.h"
@@ -46,7 +46,7 @@ AdapterPlan planFromRankTable(const ExperimentConfig& cfg, const Model& model, c
             continue;
         }
         auto it = std::find_if(table.modules.begin(), table.modules.end(), [&](const TargetModule& m) {
-            return m.weight == path + ".weight" || std::regex_match(path, std::regex(m.pathPattern));
+            return m.weight == path + ".weight" || UserRegex(m.pathPattern).fullMatch(path);
         });
         if (it == table.modules.end())
             throw Error("no projection named '" + path + "' in " + cfg.model.path + " (e.g. " +

@@ -3,7 +3,10 @@
 #include <unicode/uchar.h>
 
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
+#include "core/common/error.h"
+#include "core/text/token_id.h"
 #include "core/text/unicode.h"
 
 namespace aletheia::text {
@@ -49,7 +52,19 @@ AddedVocabulary::AddedVocabulary(const nlohmann::json& addedTokens,
                                  const std::function<std::optional<int32_t>(const std::string&)>& modelLookup,
                                  int32_t modelEntries) {
     if (!addedTokens.is_array()) return;
-    for (const auto& j : addedTokens) {
+    std::unordered_set<int32_t> fileIds;
+    for (size_t i = 0; i < addedTokens.size(); ++i) {
+        const auto& j = addedTokens[i];
+        const std::string where = "added_tokens[" + std::to_string(i) + "]";
+        if (!j.is_object() || !j.contains("content") || !j["content"].is_string())
+            throw Error("expected an object with a string 'content'", {"", where, -1});
+        // Like HF, the id written in the file is not used (the token gets the vocab's id or the
+        // next free one), but a broken one marks a broken file: checked and refused.
+        if (j.contains("id")) {
+            const int32_t id = tokenIdOf(j["id"], where + ".id");
+            if (!fileIds.insert(id).second)
+                throw Error("id " + std::to_string(id) + " is used by an earlier added token", {"", where + ".id", -1});
+        }
         AddedToken t;
         t.content = j.at("content").get<std::string>();
         if (t.content.empty() || byContent_.count(t.content)) continue;

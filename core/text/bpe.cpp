@@ -4,6 +4,7 @@
 #include <queue>
 
 #include "core/common/error.h"
+#include "core/text/token_id.h"
 #include "core/text/unicode.h"
 
 namespace aletheia::text {
@@ -20,15 +21,26 @@ std::string optString(const nlohmann::json& j, const char* key) {
 
 BpeModel::BpeModel(const nlohmann::json& model) {
     const auto& vocab = model.at("vocab");
+    if (!vocab.is_object()) throw Error("expected an object of token -> id, got " + std::string(vocab.type_name()), {"", "model.vocab", -1});
     vocab_.reserve(vocab.size() * 2);
     int32_t maxId = -1;
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-        const auto id = it.value().get<int32_t>();
+        // Checked before use: the id indexes idToToken_ below (a negative or huge one crashed).
+        const int32_t id = tokenIdOf(it.value(), "model.vocab[" + nlohmann::json(it.key()).dump() + "]");
         vocab_.emplace(it.key(), id);
         maxId = std::max(maxId, id);
     }
     idToToken_.resize(static_cast<size_t>(maxId + 1));
-    for (const auto& [tok, id] : vocab_) idToToken_[static_cast<size_t>(id)] = tok;
+    std::vector<bool> taken(idToToken_.size());
+    for (const auto& [tok, id] : vocab_) {
+        // Two tokens with one id would make decoding depend on hash order.
+        if (taken[static_cast<size_t>(id)])
+            throw Error("id " + std::to_string(id) + " is given to both " +
+                            nlohmann::json(idToToken_[static_cast<size_t>(id)]).dump() + " and " + nlohmann::json(tok).dump(),
+                        {"", "model.vocab", -1});
+        taken[static_cast<size_t>(id)] = true;
+        idToToken_[static_cast<size_t>(id)] = tok;
+    }
 
     prefix_ = optString(model, "continuing_subword_prefix");
     suffix_ = optString(model, "end_of_word_suffix");

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/common/error.h"
+#include "core/common/json_parse.h"
 #include "core/text/chat_format.h"
 #include "core/text/dataset_ops.h"
 #include "core/text/jsonl_reader.h"
@@ -46,12 +47,11 @@ const std::string& stringField(const json& obj, const char* key, bool required) 
 json parseObject(const std::string& line) {
     json j;
     try {
-        j = json::parse(line);
-    } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        // nlohmann's prefix "[json.exception.parse_error.101] parse error at line 1, column 5: " is noise.
-        const size_t colon = what.find(": ");
-        throw RecordError{"invalid JSON (" + (colon == std::string::npos ? what : what.substr(colon + 2)) + ")"};
+        j = parseJson(line, "");
+    } catch (const Error& e) {
+        // The reader adds file and line; keep only what is wrong inside the record.
+        const std::string prefix = "malformed JSON: ", p = e.problem();
+        throw RecordError{"invalid JSON (" + (p.rfind(prefix, 0) == 0 ? p.substr(prefix.size()) : p) + ")"};
     }
     if (!j.is_object()) throw RecordError{std::string("expected a JSON object, got ") + typeName(j)};
     return j;

@@ -2,15 +2,27 @@
 
 #include <zlib.h>
 
-#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/json_parse.h"
+#include "core/common/regular_file.h"
 
 namespace aletheia::text {
 
+namespace {
+// Whole-file reads (tokenizer.json is at most ~50 MB); also caps what a gzip bomb can inflate to.
+constexpr uint64_t kMaxFileBytes = uint64_t(1) << 30;
+
+[[noreturn]] void tooLarge(const std::string& path) {
+    failIn(path, "larger than the " + std::to_string(kMaxFileBytes >> 20) + " MiB limit for a file read whole");
+}
+}  // namespace
+
 std::string readMaybeGzipped(const std::string& path) {
+    const uint64_t size = requireRegularFile(path);  // a FIFO or /dev/zero would never end
+    if (size > kMaxFileBytes) tooLarge(path);
     std::ifstream probe(path, std::ios::binary);
     if (!probe) failIn(path, "cannot open file");
     unsigned char magic[2] = {0, 0};
@@ -39,22 +51,16 @@ std::string readMaybeGzipped(const std::string& path) {
             failIn(path, "corrupt gzip data: " + msg);
         }
         if (n == 0) break;
+        if (data.size() + static_cast<size_t>(n) > kMaxFileBytes) {
+            gzclose(f);
+            tooLarge(path);
+        }
         data.append(buf, static_cast<size_t>(n));
     }
     gzclose(f);
     return data;
 }
 
-nlohmann::json readJsonFile(const std::string& path) {
-    const std::string data = readMaybeGzipped(path);
-    try {
-        return nlohmann::json::parse(data);
-    } catch (const nlohmann::json::parse_error& e) {
-        // Translate the byte offset into a line number a user can open.
-        const size_t at = std::min<size_t>(e.byte, data.size());
-        const long line = 1 + static_cast<long>(std::count(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-        failIn(path, std::string("invalid JSON: ") + e.what(), {}, line);
-    }
-}
+nlohmann::json readJsonFile(const std::string& path) { return parseJson(readMaybeGzipped(path), path); }
 
 }  // namespace aletheia::text

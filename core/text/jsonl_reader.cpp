@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/common/error.h"
+#include "core/common/regular_file.h"
 
 namespace aletheia::text {
 
@@ -17,6 +18,7 @@ LineReader::LineReader(const std::string& path) : impl_(std::make_unique<Impl>()
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) failIn(path, "dataset file not found");
     size_ = std::filesystem::file_size(path, ec);
+    requireRegularFile(path);  // gzopen on a FIFO would wait for a writer forever
     impl_->f = gzopen(path.c_str(), "rb");
     if (!impl_->f) failIn(path, "cannot open dataset file");
     gzbuffer(impl_->f, 1 << 18);

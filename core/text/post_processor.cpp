@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/text/token_id.h"
 
 namespace aletheia::text {
 
@@ -60,7 +61,8 @@ std::unique_ptr<PostProcessor> fromTemplate(const nlohmann::json& spec) {
         }
         const std::string name = item.at("SpecialToken").at("id").get<std::string>();
         if (!special.contains(name)) fail("post_processor template uses undeclared special token '" + name + "'");
-        for (const auto& id : special[name].at("ids")) (seenSequence ? post : pre).push_back(id.get<int32_t>());
+        for (const auto& id : special[name].at("ids"))
+            (seenSequence ? post : pre).push_back(tokenIdOf(id, "post_processor.special_tokens." + name + ".ids"));
     }
     return std::make_unique<AroundProcessor>(std::move(pre), std::move(post));
 }
@@ -74,8 +76,8 @@ std::unique_ptr<PostProcessor> makePostProcessor(const nlohmann::json& spec) {
     if (type == "TemplateProcessing") return fromTemplate(spec);
     if (type == "BertProcessing" || type == "RobertaProcessing") {
         // "cls": ["[CLS]", 101], "sep": ["[SEP]", 102]
-        return std::make_unique<AroundProcessor>(std::vector<int32_t>{spec.at("cls").at(1).get<int32_t>()},
-                                                 std::vector<int32_t>{spec.at("sep").at(1).get<int32_t>()});
+        return std::make_unique<AroundProcessor>(std::vector<int32_t>{tokenIdOf(spec.at("cls").at(1), "post_processor.cls")},
+                                                 std::vector<int32_t>{tokenIdOf(spec.at("sep").at(1), "post_processor.sep")});
     }
     if (type == "Sequence") {
         std::vector<std::unique_ptr<PostProcessor>> parts;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>  // mkfifo
 
 #include "core/config/did_you_mean.h"
 #include "core/config/experiment_io.h"
@@ -272,6 +273,28 @@ output:
             QVERIFY(QString(e.what()).contains("exp2.yaml:2: 'model.path': no config.json in"));
         }
         QVERIFY_THROWS_EXCEPTION(ConfigError, loadExperiment((dir / "absent.yaml").string()));
+    }
+
+    // Issue #20: an experiment "file" that is a FIFO blocked in open(); /dev/zero never ended.
+    void nonRegularExperimentFileRefused() {
+        QTemporaryDir tmp;
+        const fs::path fifo = fs::path(tmp.path().toStdString()) / "exp.yaml";
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        const fs::path zero = fs::path(tmp.path().toStdString()) / "zero.yaml";
+        fs::create_symlink("/dev/zero", zero);
+        for (const fs::path& p : {fifo, zero}) {
+            QElapsedTimer timer;
+            timer.start();
+            try {
+                loadExperiment(p.string());
+                QFAIL("no throw");
+            } catch (const ConfigError& e) {
+                QVERIFY2(QString(e.what()).contains(QString::fromStdString(p.string())) &&
+                             QString(e.what()).contains("not a regular file"),
+                         e.what());
+            }
+            QVERIFY(timer.elapsed() < 5000);
+        }
     }
 
     void overridesInLoad() {

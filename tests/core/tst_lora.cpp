@@ -6,11 +6,13 @@
 #include <unistd.h>  // getpid
 
 #include <filesystem>
+#include <functional>
 #include <map>
 
 #include "core/common/error.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_reader.h"
+#include "core/io/safetensors_writer.h"
 #include "core/lora/apply_plan.h"
 #include "core/lora/lora_adapter.h"
 #include "core/lora/merge.h"
@@ -66,6 +68,22 @@ torch::Tensor logitsOf(const Model& m) {
     auto gen = at::detail::createCPUGenerator(7);
     auto ids = torch::randint(0, m.config().vocabSize, {2, 10}, gen);
     return m.forward(ids).logits;
+}
+
+// Runs f, expecting an aletheia::Error whose message contains every one of `parts`.
+void expectError(const std::function<void()>& f, const QStringList& parts) {
+    try {
+        f();
+    } catch (const Error& e) {
+        const QString what = QString::fromStdString(e.what());
+        qInfo("%s", qPrintable(what.left(400)));
+        for (const auto& p : parts)
+            QVERIFY2(what.contains(p), qPrintable(QString("'%1' lacks '%2'").arg(what.left(400), p)));
+        return;
+    } catch (const std::exception& e) {
+        QFAIL(qPrintable(QString("wrong exception type: %1").arg(e.what())));
+    }
+    QFAIL("no error thrown");
 }
 
 }  // namespace
@@ -245,6 +263,55 @@ private slots:
         QVERIFY(loraLinears(neox).empty());
         QVERIFY_THROWS_EXCEPTION(Error, importPeft(neox, scratch("empty").string()));
     }
+    // Hardening (issue #20): a real exported adapter, mutated. A very long tensor name overflowed
+    // std::regex's recursion; alpha_pattern keys are user regexes (PCRE2 under limits now):
+    // deeply nested groups crashed std::regex, catastrophic backtracking hung it.
+    void hostileAdapters_data() {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("long tensor name, known suffix")
+            << "long-name" << QStringList{"adapter_model.safetensors", "this model does not have"};
+        QTest::newRow("long tensor name, no suffix")
+            << "long-junk" << QStringList{"adapter_model.safetensors", "unsupported adapter tensor"};
+        QTest::newRow("alpha_pattern: nested groups")
+            << "nested" << QStringList{"adapter_config.json", "alpha_pattern.((((", "does not compile"};
+        QTest::newRow("alpha_pattern: catastrophic backtracking")
+            << "backtrack" << QStringList{"adapter_config.json", "alpha_pattern.([a-z_.0-9]+)+[^a-z_.0-9]", "gave up"};
+        QTest::newRow("alpha_pattern: alpha not a number")
+            << "alpha-string" << QStringList{"adapter_config.json", "alpha_pattern.q_proj", "\"big\""};
+    }
+    void hostileAdapters() {
+        QFETCH(QString, what);
+        QFETCH(QStringList, expected);
+        Model m = Model::load(fixture("llama"));
+        AdapterPlan plan = unevenPlan(m);
+        applyPlan(m, plan, 1);
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        exportPeft(m, plan, dir, "llama");
+        const std::string weights = dir + "/adapter_model.safetensors", config = dir + "/adapter_config.json";
+        if (what.startsWith("long")) {
+            auto f = SafetensorsFile::open(weights);
+            NamedTensors ts;
+            for (const auto& e : f->entries()) ts.emplace_back(e.name, f->tensor(e.name).clone());
+            f.reset();
+            const std::string mid(1'000'000, 'a');
+            ts.emplace_back(what == "long-name" ? "base_model.model." + mid + ".lora_A.weight" : mid, torch::zeros({2, 2}));
+            writeSafetensors(weights, ts);
+        } else {
+            auto cfg = readJsonFile(config);
+            if (what == "nested") cfg["alpha_pattern"] = {{std::string(100'000, '(') + "q_proj" + std::string(100'000, ')'), 3.0}};
+            if (what == "backtrack") cfg["alpha_pattern"] = {{"([a-z_.0-9]+)+[^a-z_.0-9]", 3.0}};
+            if (what == "alpha-string") cfg["alpha_pattern"] = {{"q_proj", "big"}};
+            writeJsonFile(config, cfg);
+        }
+        Model fresh = Model::load(fixture("llama"));
+        QElapsedTimer timer;
+        timer.start();
+        expectError([&] { importPeft(fresh, dir); }, expected);
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed()) + " ms"));
+    }
+
     // adapter_config.json's base_model_name_or_path: where the checkpoint came from, else its
     // absolute folder; never a bare folder name that peft would take for a Hub id.
     void baseModelNameIsLoadable() {

@@ -4,8 +4,10 @@
 #include <QtTest/QtTest>
 
 #include <algorithm>
+#include <fstream>
 #include <numeric>
 #include <random>
+#include <sys/stat.h>  // mkfifo
 
 #include "core/common/error.h"
 #include "core/plan/cost_model.h"
@@ -134,6 +136,8 @@ private slots:
         QTest::addRow("range of mlp") << QStringList{"1-4:mlp"} << QStringList{} << 12;
         QTest::addRow("role over all layers") << QStringList{"*:down"} << QStringList{} << 6;
         QTest::addRow("glob") << QStringList{"*:*_proj"} << QStringList{"0-4"} << 7;
+        QTest::addRow("glob, several stars") << QStringList{"*:*o*_*r*j"} << QStringList{} << 6 * 2;  // o_proj, down_proj
+        QTest::addRow("glob, star at both ends") << QStringList{"2:*p_pro*"} << QStringList{} << 1;
         QTest::addRow("exclude wins") << QStringList{"5"} << QStringList{"5:attention"} << 3;
     }
     void manualPatterns() {
@@ -162,6 +166,54 @@ private slots:
         opt.selection.include.clear();
         opt.selection.exclude = {pattern.toStdString()};
         QVERIFY_THROWS_EXCEPTION(Error, makePlan(unscored(llamaTable(6)), opt));
+    }
+
+    // Issue #20: the recursive glob took exponential time on many stars ('*:' + 60 stars + 'x',
+    // e.g. from --set plan.include=...); the two-pointer matcher is linear per star.
+    void manyStarGlobIsFast() {
+        PlanOptions opt;
+        opt.selection.policy = SelectionPolicy::Manual;
+        opt.selection.include = {"*:" + std::string(60, '*') + "x"};
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            makePlan(unscored(llamaTable(6)), opt);
+            QFAIL("no throw");
+        } catch (const Error& e) {
+            QVERIFY(QString(e.what()).contains("matches no module"));
+            QCOMPARE(QString::fromStdString(e.context().item), QString::fromStdString(opt.selection.include[0]));
+        }
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed()) + " ms"));
+        opt.selection.include = {"*:" + std::string(60, '*') + "j"};  // still matches what it should
+        QCOMPARE(int(makePlan(unscored(llamaTable(6)), opt).cells.size()), 6 * 7);
+    }
+
+    // A plan file that is a FIFO used to block; the rank bound names the file, key and value.
+    void hostilePlanFiles() {
+        QTemporaryDir tmp;
+        const std::string fifo = tmp.path().toStdString() + "/plan.yaml";
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            loadPlan(fifo);
+            QFAIL("no throw");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("FIFO"), e.what());
+            QCOMPARE(QString::fromStdString(e.context().file), QString::fromStdString(fifo));
+        }
+        QVERIFY(timer.elapsed() < 5000);
+        const std::string big = tmp.path().toStdString() + "/big.yaml";
+        std::ofstream(big) << "layers:\n  1:\n    k_proj: {r: 10000000, alpha: 16}\n";
+        try {
+            loadPlan(big);
+            QFAIL("no throw");
+        } catch (const Error& e) {
+            const QString what = e.what();
+            QVERIFY2(what.contains(QString::fromStdString(big)) && what.contains("layers.1.k_proj.r") &&
+                         what.contains("10000000") && what.contains("[1, 4096]"),
+                     e.what());
+        }
     }
 
     void asymmetricRanksKeepOneAlphaRatio() {
@@ -312,7 +364,9 @@ private slots:
         QTest::addRow("rank not a number") << "layers:\n  3:\n    q_proj: {r: sixteen, alpha: 32}\n"
                                            << "layers.3.q_proj.r" << 3;
         QTest::addRow("unknown key") << "dropout: 0.1\nlayerz: {}\n" << "layerz" << 2;
-        QTest::addRow("negative rank") << "layers:\n  1:\n    k_proj: {r: -4}\n" << "layers.1.k_proj" << 3;
+        QTest::addRow("negative rank") << "layers:\n  1:\n    k_proj: {r: -4}\n" << "layers.1.k_proj.r" << 3;
+        // Issue #20: a rank of 10^7 allocated rank x hidden floats per matrix before failing.
+        QTest::addRow("rank 10,000,000") << "layers:\n  1:\n    k_proj: {r: 10000000}\n" << "layers.1.k_proj.r" << 3;
         QTest::addRow("missing layers") << "dropout: 0.1\n" << "layers" << -1;
     }
     void yamlErrorsNameTheLine() {

@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 #include <QtTest/QtTest>
+#include <sys/stat.h>  // mkfifo
 #include <unistd.h>  // getpid
 
 #include "core/common/error.h"
@@ -124,8 +125,11 @@ private slots:
         row("shorter than 8 bytes", std::string("\x10\0\0", 3), {"truncated"});
         row("header length past EOF", rawFile(ok, data16, 4096), {"past the end of the file"});
         row("header too large", rawFile(ok, data16, 200'000'000), {"100 MB"});
-        row("malformed header JSON", rawFile(R"({"w":{"dtype":"F32",)", data16), {"malformed header JSON"});
-        row("not UTF-8", rawFile("{\"w\xff\":{}}", ""), {"malformed header JSON"});
+        row("malformed header JSON", rawFile(R"({"w":{"dtype":"F32",)", data16), {"malformed JSON"});
+        row("not UTF-8", rawFile("{\"w\xff\":{}}", ""), {"malformed JSON"});
+        row("header nested 100000 deep",
+            rawFile("{\"w\":" + std::string(100000, '[') + std::string(100000, ']') + "}", ""),
+            {"nested deeper than 512"});
         row("unknown dtype",
             rawFile(R"({"w":{"dtype":"F7","shape":[2,2],"data_offsets":[0,16]}})", data16), {"'w'", "unknown dtype 'F7'"});
         row("overlapping offsets",
@@ -176,6 +180,30 @@ private slots:
                                             << QStringList{"config.json", "bert", "llama", "qwen2_moe", "gpt2"};
         QTest::newRow("malformed config JSON") << "gemma" << "truncate-config"
                                                << QStringList{"config.json:", "malformed JSON"};
+        // Hardening (issue #20): sizes are bounded before anything is allocated from them, and
+        // the error names the key and the value.
+        QTest::newRow("layers 1e9") << "llama" << "config:num_hidden_layers=1000000000"
+                                    << QStringList{"config.json", "'num_hidden_layers'", "[1, 4096]", "1000000000"};
+        QTest::newRow("layers 1e9 as float") << "llama" << "config:num_hidden_layers=1e9"
+                                             << QStringList{"config.json", "'num_hidden_layers'", "expected an integer", "1000000000.0"};
+        QTest::newRow("layers 2^64-1") << "llama" << "config:num_hidden_layers=18446744073709551615"
+                                       << QStringList{"config.json", "'num_hidden_layers'", "18446744073709551615"};
+        QTest::newRow("hidden 2^21") << "qwen2" << "config:hidden_size=2097152"
+                                     << QStringList{"config.json", "'hidden_size'", "2097152"};
+        QTest::newRow("vocab 2^31") << "gpt2" << "config:vocab_size=2147483648"
+                                    << QStringList{"config.json", "'vocab_size'", "2147483648"};
+        QTest::newRow("n_layer negative (gpt2 key)") << "gpt2" << "config:n_layer=-3"
+                                                     << QStringList{"config.json", "'n_layer'", "-3"};
+        QTest::newRow("experts 1e6") << "mixtral" << "config:num_local_experts=1000000"
+                                     << QStringList{"config.json", "'num_local_experts'", "1000000"};
+        QTest::newRow("1e400 in config") << "llama" << "config-text:1e400"
+                                         << QStringList{"config.json:", "malformed JSON", "1e400"};
+        QTest::newRow("config 300000 arrays deep") << "llama" << "config-text:deep"
+                                                   << QStringList{"config.json:1:", "nested deeper than 512"};
+        QTest::newRow("config is /dev/zero") << "llama" << "config-dev-zero"
+                                             << QStringList{"config.json", "character device"};
+        QTest::newRow("weights are a FIFO") << "llama" << "weights-fifo"
+                                            << QStringList{"model.safetensors", "FIFO"};
         QTest::newRow("extra tensor") << "phi3" << "extra:model.layers.0.foo.weight"
                                       << QStringList{"model.layers.0.foo.weight", "unexpected tensor"};
         QTest::newRow("missing shard") << "llama" << "index-missing-shard"
@@ -210,8 +238,22 @@ private slots:
         } else if (w.rfind("config:", 0) == 0) {
             const auto eq = w.find('=');
             const std::string key = w.substr(7, eq - 7), val = w.substr(eq + 1);
-            cfg[key] = std::isdigit(static_cast<unsigned char>(val[0])) ? nlohmann::json(std::stoll(val)) : nlohmann::json(val);
+            const bool number = std::isdigit(static_cast<unsigned char>(val[0])) || val[0] == '-';
+            cfg[key] = number ? nlohmann::json::parse(val) : nlohmann::json(val);
             writeJsonFile(dir + "/config.json", cfg);
+        } else if (w == "config-text:1e400") {
+            cfg["rope_theta"] = 12345.5;
+            std::string text = cfg.dump(2);
+            text.replace(text.find("12345.5"), 7, "1e400");
+            writeAll(dir + "/config.json", text);
+        } else if (w == "config-text:deep") {
+            writeAll(dir + "/config.json", std::string(300000, '[') + std::string(300000, ']'));
+        } else if (w == "config-dev-zero") {
+            fs::remove(dir + "/config.json");
+            fs::create_symlink("/dev/zero", dir + "/config.json");
+        } else if (w == "weights-fifo") {
+            fs::remove(dir + "/model.safetensors");
+            QCOMPARE(::mkfifo((dir + "/model.safetensors").c_str(), 0600), 0);
         } else if (w == "truncate-config") {
             std::string s = readAll(dir + "/config.json");
             writeAll(dir + "/config.json", s.substr(0, s.size() / 2));
@@ -222,7 +264,10 @@ private slots:
             wm["lm_head.weight"] = "model-00002-of-00002.safetensors";
             writeJsonFile(dir + "/model.safetensors.index.json", {{"metadata", nlohmann::json::object()}, {"weight_map", wm}});
         }
+        QElapsedTimer timer;  // a FIFO used to block open() forever
+        timer.start();
         expectError([&] { Model::load(dir); }, expected);
+        QVERIFY(timer.elapsed() < 5000);
     }
 
     void shardedSaveAndLoad() {

@@ -6,9 +6,11 @@
 #include <QtTest/QtTest>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>  // mkfifo
 
 #include "core/common/error.h"
 #include "core/text/chat_format.h"
@@ -64,6 +66,40 @@ QString idsToString(const std::vector<int32_t>& ids) {
 std::map<std::string, Tokenizer>& tokenizers() {
     static std::map<std::string, Tokenizer> t;
     return t;
+}
+
+// A tokenizer.json to mutate: the small byte-level / Metaspace cut of a real file
+// (fixtures/tokenizers/small), or the demo's plain-character tokenizer as written by us.
+nlohmann::json baseTokenizer(const std::string& kind, const QTemporaryDir& tmp) {
+    if (kind == "char") {
+        const std::string dir = tmp.path().toStdString() + "/char";
+        aletheia::text::writeCharTokenizer(dir, "abcdefghijklmnopqrstuvwxyz ");
+        std::ifstream in(dir + "/tokenizer.json");
+        return nlohmann::json::parse(in);
+    }
+    std::ifstream in(fixture("small/" + kind + ".json"));
+    return nlohmann::json::parse(in);
+}
+
+std::string writeTokenizer(const QTemporaryDir& tmp, const nlohmann::json& j) {
+    const std::string path = tmp.path().toStdString() + "/tokenizer.json";
+    std::ofstream(path) << j.dump();
+    return path;
+}
+
+// Loads `path`, expecting an aletheia::Error whose message contains every one of `parts`.
+void expectLoadError(const std::string& path, const QStringList& parts) {
+    try {
+        Tokenizer::fromFile(path);
+    } catch (const aletheia::Error& e) {
+        qInfo("%s", e.what());
+        for (const auto& p : parts)
+            QVERIFY2(QString(e.what()).contains(p), qPrintable(QString("'%1' lacks '%2'").arg(e.what(), p)));
+        return;
+    } catch (const std::exception& e) {
+        QFAIL(qPrintable(QString("wrong exception type: %1").arg(e.what())));
+    }
+    QFAIL("no error thrown");
 }
 
 }  // namespace
@@ -222,6 +258,92 @@ private slots:
         } catch (const aletheia::Error& e) {
             QCOMPARE(QString::fromStdString(e.context().file), QString("/nonexistent/tokenizer.json"));
         }
+    }
+
+    // Hardening (issue #20): ids from the file are range-checked before they index anything. These
+    // values crashed (SIGSEGV) or exhausted memory (2e9) in all three kinds of BPE tokenizers.
+    void hostileTokenIds_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<QString>("value");
+        for (const char* kind : {"bytelevel", "metaspace", "char"}) {
+            for (const char* value : {"-1", "2147483648", "9223372036854775807", "18446744073709551615", "1e308",
+                                      "1.5", "2000000000", "\"7\""})
+                QTest::addRow("%s/vocab/%s", kind, value) << kind << "vocab" << value;
+            for (const char* value : {"-1", "18446744073709551615", "1e308"})
+                QTest::addRow("%s/added/%s", kind, value) << kind << "added" << value;
+        }
+        QTest::addRow("metaspace/post_processor/2147483648") << "metaspace" << "post" << "2147483648";
+    }
+    void hostileTokenIds() {
+        QFETCH(QString, kind);
+        QFETCH(QString, where);
+        QFETCH(QString, value);
+        QTemporaryDir tmp;
+        nlohmann::json j = baseTokenizer(kind.toStdString(), tmp);
+        const auto v = nlohmann::json::parse(value.toStdString());
+        QString key;
+        if (where == "vocab") {
+            auto& vocab = j["model"]["vocab"];
+            const std::string token = vocab.begin().key();
+            vocab[token] = v;
+            key = QString::fromStdString("model.vocab[" + nlohmann::json(token).dump() + "]");
+        } else if (where == "added") {
+            j["added_tokens"][0]["id"] = v;
+            key = "added_tokens[0].id";
+        } else {
+            j["post_processor"]["special_tokens"]["<s>"]["ids"] = nlohmann::json::array({v});
+            key = "post_processor.special_tokens.<s>.ids";
+        }
+        const std::string path = writeTokenizer(tmp, j);
+        expectLoadError(path, {QString::fromStdString(path), key, QString::fromStdString(v.dump())});
+    }
+
+    void duplicateIdsAndUnknownMerges_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<QStringList>("expected");
+        for (const char* kind : {"bytelevel", "metaspace", "char"})
+            QTest::addRow("%s/duplicate vocab id", kind) << kind << "dup-vocab" << QStringList{"model.vocab", "is given to both"};
+        for (const char* kind : {"bytelevel", "metaspace"}) {
+            QTest::addRow("%s/duplicate added id", kind) << kind << "dup-added"
+                                                         << QStringList{"added_tokens[1].id", "used by an earlier added token"};
+            QTest::addRow("%s/merge of unknown token", kind) << kind << "bad-merge"
+                                                             << QStringList{"merge #0", "no_such_token", "missing from the vocab"};
+        }
+    }
+    void duplicateIdsAndUnknownMerges() {
+        QFETCH(QString, kind);
+        QFETCH(QString, what);
+        QFETCH(QStringList, expected);
+        QTemporaryDir tmp;
+        nlohmann::json j = baseTokenizer(kind.toStdString(), tmp);
+        if (what == "dup-vocab") {
+            auto& vocab = j["model"]["vocab"];
+            vocab[vocab.begin().key()] = std::next(vocab.begin()).value();
+        } else if (what == "dup-added") {
+            j["added_tokens"][1]["id"] = j["added_tokens"][0]["id"];
+        } else {
+            auto& m = j["model"]["merges"][0];
+            m = m.is_array() ? nlohmann::json::array({"no_such_token", m[1]}) : nlohmann::json("no_such_token x");
+        }
+        const std::string path = writeTokenizer(tmp, j);
+        expected << QString::fromStdString(path);
+        expectLoadError(path, expected);
+    }
+
+    // A FIFO where tokenizer.json should be used to block in open(); /dev/zero never ended.
+    void nonRegularFilesAreRefused() {
+        QTemporaryDir tmp;
+        const std::string fifo = tmp.path().toStdString() + "/tokenizer.json";
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        QElapsedTimer timer;
+        timer.start();
+        expectLoadError(fifo, {QString::fromStdString(fifo), "FIFO"});
+        QVERIFY(timer.elapsed() < 5000);
+        const std::string zero = tmp.path().toStdString() + "/zero.json";
+        std::filesystem::create_symlink("/dev/zero", zero);
+        expectLoadError(zero, {QString::fromStdString(zero), "character device"});
     }
 
     void unsupportedModelTypeIsClear() {
