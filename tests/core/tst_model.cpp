@@ -24,7 +24,8 @@ torch::Tensor ids(int64_t B, int64_t T, int64_t vocab, int seed = 0) {
 // A fixture's config.json with the keys of `extra` (a JSON object) set; null values stay as null.
 nlohmann::json configWith(const std::string& fixture, const std::string& extra) {
     auto j = nlohmann::json::parse(std::ifstream(kFixtures + fixture + "/config.json"));
-    for (const auto& kv : nlohmann::json::parse(extra).items()) j[kv.key()] = kv.value();
+    const auto patch = nlohmann::json::parse(extra);  // named: items() of a temporary would dangle
+    for (const auto& kv : patch.items()) j[kv.key()] = kv.value();
     return j;
 }
 double maxDiff(const torch::Tensor& a, const torch::Tensor& b) {
@@ -205,6 +206,34 @@ private slots:
         QCOMPARE(maxDiff(ropeCosSin(dyn, inv, 0, 8, torch::kFloat).second, plain.second), 0.0);
         QVERIFY(maxDiff(ropeCosSin(dyn, inv, 0, c.maxPositions + 8, torch::kFloat).second.narrow(0, 0, 8),
                         plain.second) > 1e-4);
+    }
+
+    // Which layers slide, per transformers 4.52.4's eager/SDPA mask rule (model_config.cpp).
+    void slidingWindowConfig_data() {
+        QTest::addColumn<QString>("family");
+        QTest::addColumn<QString>("extra");  // keys set after removing the fixture's sliding_window
+        QTest::addColumn<int>("window");     // expected on every layer
+        QTest::newRow("mistral absent: MistralConfig default") << "mistral" << "{}" << 4096;
+        QTest::newRow("mistral explicit null") << "mistral" << R"({"sliding_window": null})" << 0;
+        QTest::newRow("mistral 4") << "mistral" << R"({"sliding_window": 4})" << 4;
+        QTest::newRow("mistral use_sliding_window false") << "mistral" << R"({"sliding_window": 4, "use_sliding_window": false})" << 0;
+        QTest::newRow("phi3 absent: Phi3Config's None") << "phi3" << "{}" << 0;
+        QTest::newRow("phi3 8") << "phi3" << R"({"sliding_window": 8})" << 8;
+        QTest::newRow("qwen2 without use_sliding_window") << "qwen2" << R"({"sliding_window": 8, "use_sliding_window": false})" << 0;
+        QTest::newRow("qwen2 max_window_layers ignored") << "qwen2"
+            << R"({"sliding_window": 8, "use_sliding_window": true, "max_window_layers": 1})" << 8;
+        QTest::newRow("llama has none") << "llama" << R"({"sliding_window": 8})" << 0;
+    }
+    void slidingWindowConfig() {
+        QFETCH(QString, family);
+        QFETCH(QString, extra);
+        QFETCH(int, window);
+        auto j = configWith(family.toStdString(), "{}");
+        j.erase("sliding_window");
+        const auto patch = nlohmann::json::parse(extra.toStdString());
+        for (const auto& kv : patch.items()) j[kv.key()] = kv.value();
+        ModelConfig c = ModelConfig::fromJson(j);
+        for (int64_t i = 0; i < c.numLayers; ++i) QCOMPARE(c.windowAt(i), int64_t(window));
     }
 
     // A window as long as the sequence changes nothing; a shorter one changes exactly the positions
