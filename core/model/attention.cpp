@@ -22,6 +22,13 @@ std::map<std::string, torch::Tensor> projectByRole(const torch::Tensor& x, const
     return out;
 }
 
+// x: [B, T, heads, hd]; head h normalised with its own norm (stablelm StableLmLayerNormPerHead).
+torch::Tensor perHeadNorm(const torch::Tensor& x, const std::vector<Norm>& norms) {
+    std::vector<torch::Tensor> heads;
+    for (size_t h = 0; h < norms.size(); ++h) heads.push_back(applyNorm(x.narrow(2, int64_t(h), 1), norms[h]));
+    return torch::cat(heads, 2);
+}
+
 // kv: [B, nkv, S, hd] -> [B, nkv*rep, S, hd]; query head h reads kv head h / rep (HF repeat_kv).
 torch::Tensor repeatKv(const torch::Tensor& kv, int64_t rep) {
     if (rep == 1) return kv;
@@ -32,6 +39,13 @@ torch::Tensor repeatKv(const torch::Tensor& kv, int64_t rep) {
 torch::Tensor causalAllowed(int64_t T, int64_t S, const torch::Device& device) {
     // [T, S] true where key s <= query t (queries are the last T of S positions)
     return torch::ones({T, S}, torch::TensorOptions().dtype(torch::kBool).device(device)).tril(S - T);
+}
+
+// [T, S] true where key s lies inside the query's sliding window. transformers 4.52.4
+// (_prepare_4d_causal_attention_mask_with_cache_position) masks key j from query i when
+// j <= i - window, so a query sees itself and the window-1 keys before it.
+torch::Tensor windowAllowed(int64_t T, int64_t S, int64_t window, const torch::Device& device) {
+    return torch::ones({T, S}, torch::TensorOptions().dtype(torch::kBool).device(device)).triu(S - T - window + 1);
 }
 
 // HF masks with the dtype's lowest finite value rather than -inf: fully masked rows stay finite.
@@ -54,7 +68,10 @@ torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const A
     auto q = r.at("q").view({B, T, s.numHeads, s.headDim});
     auto k = r.at("k").view({B, T, s.numKvHeads, s.headDim});
     auto v = r.at("v").view({B, T, s.numKvHeads, s.headDim});
-    if (a.qkNorm) {
+    if (!a.qHeadNorms.empty()) {
+        q = perHeadNorm(q, a.qHeadNorms);
+        k = perHeadNorm(k, a.kHeadNorms);
+    } else if (a.qkNorm) {
         q = applyNorm(q, a.qNorm);
         k = applyNorm(k, a.kNorm);
     }
@@ -62,40 +79,54 @@ torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const A
     k = k.transpose(1, 2);  // [B, nkv, T, hd]
     v = v.transpose(1, 2);
     if (s.rope) {
-        q = applyRope(q, ctx.cos, ctx.sin);
-        k = applyRope(k, ctx.cos, ctx.sin);
+        const auto& cos = s.localRope ? ctx.cosLocal : ctx.cos;
+        const auto& sin = s.localRope ? ctx.sinLocal : ctx.sin;
+        q = applyRope(q, cos, sin);
+        k = applyRope(k, cos, sin);
     }
     const int64_t rep = s.numHeads / s.numKvHeads;
     k = repeatKv(k, rep);  // [B, nh, S, hd]
     v = repeatKv(v, rep);
     const int64_t S = k.size(2);
 
+    // Causal (+ padding from the context) [+ sliding window]; undefined = plain causal, no window.
+    torch::Tensor allowed = ctx.allowed;
+    if (s.window > 0) {
+        if (!allowed.defined()) allowed = causalAllowed(T, S, x.device());
+        allowed = allowed & windowAllowed(T, S, s.window, x.device());
+    }
+
     torch::Tensor o;  // [B, nh, T, hd]
     const double lowest = maskValue(q.scalar_type());
 #if TORCH_VERSION_MAJOR >= 2
-    {
+    const bool sdpa = s.softcap <= 0;  // SDPA cannot soft-cap the scores
+#else
+    const bool sdpa = false;
+#endif
+    if (sdpa) {
+#if TORCH_VERSION_MAJOR >= 2
         // The default SDPA scale is 1/sqrt(hd); express other scales by pre-scaling q.
         const double sdpaScale = 1.0 / std::sqrt(double(s.headDim));
         auto qs = std::abs(s.scale - sdpaScale) < 1e-12 ? q : q * (s.scale / sdpaScale);
-        if (!ctx.allowed.defined() && T == S) {
+        if (!allowed.defined() && T == S) {
             o = at::scaled_dot_product_attention(qs, k, v, {}, 0.0, /*is_causal=*/true);
         } else {
-            auto allowed = ctx.allowed.defined() ? ctx.allowed : causalAllowed(T, S, x.device());
-            // Additive mask with the dtype's lowest value (not -inf) so fully padded rows stay finite.
+            if (!allowed.defined()) allowed = causalAllowed(T, S, x.device());
+            // An explicit mask carries padding and the sliding window. Additive, with the dtype's
+            // lowest value (not -inf) so fully padded rows stay finite.
             auto mask = torch::zeros(allowed.sizes(), q.options()).masked_fill(allowed.logical_not(), lowest);
             o = at::scaled_dot_product_attention(qs, k, v, mask, 0.0, false);
         }
-    }
-#else
-    {
+#endif
+    } else {
         auto scores = torch::matmul(q, k.transpose(-1, -2)) * s.scale;  // [B, nh, T, S]
-        auto allowed = ctx.allowed.defined() ? ctx.allowed : causalAllowed(T, S, x.device());
+        if (s.softcap > 0) scores = torch::tanh(scores / s.softcap) * s.softcap;  // HF eager order
+        if (!allowed.defined()) allowed = causalAllowed(T, S, x.device());
         scores = scores.masked_fill(allowed.logical_not(), lowest);
         // Softmax in fp32 like HF eager, then back to the activation dtype.
         auto p = torch::softmax(scores, -1, torch::kFloat).to(q.scalar_type());
         o = torch::matmul(p, v);
     }
-#endif
     o = o.transpose(1, 2).reshape({B, T, s.numHeads * s.headDim});  // [B, T, nh*hd]
     return linear(o, a.out);
 }

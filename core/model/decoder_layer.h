@@ -13,6 +13,7 @@ struct AttentionParts {
     Linear out;               // role "o"
     bool qkNorm = false;      // qwen3: per-head RMSNorm on q and k before RoPE
     Norm qNorm, kNorm;        // weight: [headDim]
+    std::vector<Norm> qHeadNorms, kHeadNorms;  // stablelm: one norm per head instead (qNorm/kNorm unused)
 };
 
 struct MlpParts {
@@ -30,6 +31,7 @@ struct MoeParts {
 
 struct DecoderLayer {
     Norm ln1, ln2;
+    Norm preFfn, postFfn;  // NormPlacement::Sandwich only
     AttentionParts attn;
     bool isMoe = false;
     MlpParts mlp;     // dense layers

@@ -83,6 +83,7 @@ ForwardContext Model::context(int64_t B, int64_t T, const torch::Tensor& attenti
     const ModelState& s = *s_;
     ForwardContext ctx;
     if (s.spec->rope) std::tie(ctx.cos, ctx.sin) = ropeCosSin(s.config, s.invFreq, 0, T, s.dtype);
+    if (s.invFreqLocal.defined()) std::tie(ctx.cosLocal, ctx.sinLocal) = ropeCosSin(s.localRope, s.invFreqLocal, 0, T, s.dtype);
     if (attentionMask.defined()) {
         if (attentionMask.dim() != 2 || attentionMask.size(0) != B || attentionMask.size(1) != T)
             fail("attention mask must be [B, T] like the input ids");
@@ -98,18 +99,30 @@ torch::Tensor Model::block(int i, const torch::Tensor& h, const ForwardContext& 
     const DecoderLayer& L = s.layers.at(size_t(i));
     AttentionShape shape = s.attnShape;
     if (s.config.scaleAttnByInverseLayerIdx) shape.scale /= double(i + 1);
+    shape.window = s.config.windowAt(i);
+    shape.localRope = s.config.localRopeAt(i);
     auto ffn = [&](const torch::Tensor& x) {
         return L.isMoe ? moe(x, L.moe, s.moeOptions) : mlp(x, L.mlp, s.config.activation);
     };
-    if (s.config.parallelResidual)  // gpt_neox: both branches read the block input
-        return h + attention(applyNorm(h, L.ln1), L.attn, shape, ctx) + ffn(applyNorm(h, L.ln2));
+    if (s.config.parallelResidual) {  // gpt_neox, stablelm: both branches read the block input
+        auto x1 = applyNorm(h, L.ln1);
+        auto a = attention(x1, L.attn, shape, ctx);
+        auto m = ffn(L.ln2.weight.defined() ? applyNorm(h, L.ln2) : x1);
+        return s.spec->parallelSumMlpFirst ? m + a + h : h + a + m;  // transformers' order of the sums
+    }
+    if (s.spec->normPlacement == NormPlacement::Sandwich) {  // gemma2: each branch's output normalised too
+        auto x = h + applyNorm(attention(applyNorm(h, L.ln1), L.attn, shape, ctx), L.ln2);
+        return x + applyNorm(ffn(applyNorm(x, L.preFfn)), L.postFfn);
+    }
     auto x = h + attention(applyNorm(h, L.ln1), L.attn, shape, ctx);
     return x + ffn(applyNorm(x, L.ln2));
 }
 
 torch::Tensor Model::head(const torch::Tensor& h) const {
     const ModelState& s = *s_;
-    return torch::nn::functional::linear(applyNorm(h, s.finalNorm), s.lmHead);  // [B, T, V]
+    auto logits = torch::nn::functional::linear(applyNorm(h, s.finalNorm), s.lmHead);  // [B, T, V]
+    const double cap = s.config.finalSoftcap;  // gemma2: cap * tanh(logits / cap)
+    return cap > 0 ? torch::tanh(logits / cap) * cap : logits;
 }
 
 ForwardOutput Model::forward(const torch::Tensor& ids, const torch::Tensor& attentionMask,

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "core/common/error.h"
 #include "core/io/json_file.h"
 #include "core/model/family_spec.h"
+#include "core/model/mlp.h"
 
 namespace aletheia {
 namespace {
@@ -85,20 +85,65 @@ void requirePositive(const std::string& file, const std::string& key, int64_t v,
     requireInRange(file, key, v, 1, hi);
 }
 
-RopeScaling parseRopeScaling(const nlohmann::json& rs, const std::string& file, const ModelConfig& c) {
+RopeScaling parseRopeScaling(const nlohmann::json& rs, const std::string& file, const ModelConfig& c,
+                             const char* key) {
     RopeScaling r;
-    if (!rs.is_object()) failIn(file, "expected an object", "rope_scaling");
+    if (!rs.is_object()) failIn(file, "expected an object", key);
     Reader rd{rs, file};
     r.type = rd.string({"rope_type", "type"}, "default");
     r.factor = rd.number({"factor"}, 1.0);
     r.lowFreqFactor = rd.number({"low_freq_factor"}, 1.0);
     r.highFreqFactor = rd.number({"high_freq_factor"}, 4.0);
+    r.originalMaxGiven = findKey(rs, {"original_max_position_embeddings"}) != nullptr;
     r.originalMaxPositions = rd.integer({"original_max_position_embeddings"}, false, c.maxPositions);
-    if (r.type != "default" && r.type != "linear" && r.type != "dynamic" && r.type != "llama3")
-        failIn(file, "rope type '" + r.type + "' is not supported (supported: default, linear, dynamic, llama3)",
-               "rope_scaling");
-    if (r.type != "default" && !(r.factor > 0)) failIn(file, "factor must be positive", "rope_scaling");
+    r.attentionFactor = rd.number({"attention_factor"}, 0.0);
+    r.mscale = rd.number({"mscale"}, 0.0);
+    r.mscaleAllDim = rd.number({"mscale_all_dim"}, 0.0);
+    r.betaFast = rd.number({"beta_fast"}, 32.0);  // HF: `or 32`, so 0/null mean the default too
+    r.betaSlow = rd.number({"beta_slow"}, 1.0);
+    if (r.betaFast == 0) r.betaFast = 32;
+    if (r.betaSlow == 0) r.betaSlow = 1;
+    if (r.type != "default" && r.type != "linear" && r.type != "dynamic" && r.type != "llama3" && r.type != "yarn")
+        failIn(file, "rope type '" + r.type + "' is not supported (supported: default, linear, dynamic, llama3, yarn)",
+               std::string(key) + ".rope_type");
+    if (r.type == "yarn" && r.originalMaxPositions <= 0)
+        failIn(file, "original_max_position_embeddings must be positive", key);
+    if (r.type != "default" && !(r.factor > 0)) failIn(file, "factor must be positive", key);
     return r;
+}
+
+// A key the config class defaults to `def` when absent, and to None (0) when written as null.
+double optionalNumber(const nlohmann::json& j, const char* key, double def, const std::string& file) {
+    if (!j.contains(key)) return def;
+    const double v = Reader{j, file}.number({key}, 0.0);
+    if (v < 0) failIn(file, "must be positive or null", key);
+    return v;
+}
+
+// transformers 4.52.4 (_prepare_4d_causal_attention_mask_with_cache_position) applies the window to
+// the eager and SDPA masks when `use_sliding_window` (an attribute any config.json may set; the qwen
+// configs default it to false) is true and sliding_window is not None. Qwen's max_window_layers only
+// reaches flash-attention there, so the eager/SDPA rule has no per-layer exception and neither do we.
+void readSlidingWindow(ModelConfig& c, const FamilySpec& spec, const nlohmann::json& j, const std::string& file) {
+    c.layerWindow.assign(size_t(c.numLayers), 0);
+    c.slidingLayer.assign(size_t(c.numLayers), false);
+    if (spec.sliding == SlidingLayers::None) return;
+    Reader rd{j, file};
+    int64_t pattern = 1;
+    if (spec.sliding == SlidingLayers::Pattern) {
+        pattern = rd.integer({"sliding_window_pattern"}, false, 6);  // Gemma3TextConfig default
+        requirePositive(file, "sliding_window_pattern", pattern, kMaxLayers);
+    }
+    for (int64_t i = 0; i < c.numLayers; ++i)
+        c.slidingLayer[size_t(i)] = spec.sliding == SlidingLayers::All ||
+                                    (spec.sliding == SlidingLayers::EvenLayers && i % 2 == 0) ||
+                                    (spec.sliding == SlidingLayers::Pattern && (i + 1) % pattern != 0);
+    // Absent key = the config class's default; an explicit null = no window.
+    c.slidingWindow = j.contains("sliding_window") ? rd.integer({"sliding_window"}, false, 0) : spec.defaultSlidingWindow;
+    requireInRange(file, "sliding_window", c.slidingWindow, 0, kMaxPositions);
+    if (!rd.boolean({"use_sliding_window"}, spec.defaultUseSlidingWindow)) c.slidingWindow = 0;
+    for (int64_t i = 0; i < c.numLayers; ++i)
+        if (c.slidingLayer[size_t(i)]) c.layerWindow[size_t(i)] = c.slidingWindow;
 }
 
 }  // namespace
@@ -150,33 +195,44 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
     requirePositive(file, c.modelType == "gpt2" ? "n_inner" : "intermediate_size", c.intermediateSize, kMaxIntermediate);
     c.maxPositions = rd.integer({"max_position_embeddings", "n_positions"}, false, 2048);
     requirePositive(file, rd.keyOf({"max_position_embeddings", "n_positions"}), c.maxPositions, kMaxPositions);
-    c.normEps = rd.number({"rms_norm_eps", "layer_norm_eps", "layer_norm_epsilon"}, c.modelType == "gpt2" ? 1e-5 : 1e-6);
-    // Gemma: prefer hidden_activation (what HF 4.38+ actually uses), see tools/hfref/README.md.
-    const std::string defAct = spec->norm == NormKind::Layer ? "gelu_new" : (c.modelType == "gemma" ? "gelu_pytorch_tanh" : "silu");
-    c.activation = c.modelType == "gemma" ? rd.string({"hidden_activation"}, "gelu_pytorch_tanh")
-                                          : rd.string({"hidden_act", "activation_function"}, defAct);
-    if (c.modelType == "gpt_neox" && !findKey(j, {"hidden_act"})) c.activation = "gelu";
+    c.normEps = rd.number({spec->normEpsKey.c_str()}, spec->defaultNormEps);
+    c.activation = rd.string({spec->activationKey.c_str()}, spec->defaultActivation);
+    try {
+        checkActivation(c.activation);
+    } catch (const Error& e) {
+        failIn(file, e.problem(), spec->activationKey);
+    }
 
     // RoPE: v5 keeps theta, partial factor and scaling together in rope_parameters.
-    c.ropeTheta = rd.number({"rope_theta", "rotary_emb_base"}, 10000.0);
-    c.partialRotary = rd.number({"partial_rotary_factor", "rotary_pct"}, 1.0);
+    c.ropeTheta = rd.number({"rope_theta", "rotary_emb_base"}, spec->defaultRopeTheta);
+    if (spec->localRope) c.ropeLocalTheta = rd.number({"rope_local_base_freq"}, 10000.0);  // Gemma3TextConfig default
+    c.partialRotary = rd.number({"partial_rotary_factor", "rotary_pct"}, spec->defaultPartialRotary);
     if (const nlohmann::json* rp = findKey(j, {"rope_parameters"})) {
-        c.ropeScaling = parseRopeScaling(*rp, file, c);
+        c.ropeScaling = parseRopeScaling(*rp, file, c, "rope_parameters");
         Reader rr{*rp, file};
         c.ropeTheta = rr.number({"rope_theta"}, c.ropeTheta);
         c.partialRotary = rr.number({"partial_rotary_factor"}, c.partialRotary);
     } else if (const nlohmann::json* rs = findKey(j, {"rope_scaling"})) {
-        c.ropeScaling = parseRopeScaling(*rs, file, c);
+        c.ropeScaling = parseRopeScaling(*rs, file, c, "rope_scaling");
     }
     if (!(c.partialRotary > 0 && c.partialRotary <= 1)) failIn(file, "must be in (0, 1]", "partial_rotary_factor");
 
     c.tieWordEmbeddings = rd.boolean({"tie_word_embeddings"}, spec->defaultTie);
-    c.attentionBias = rd.boolean({"attention_bias", "qkv_bias"}, spec->defaultAttentionBias);
+    c.attentionBias = !spec->attentionBiasKey.empty() &&
+                      rd.boolean({spec->attentionBiasKey.c_str(), "qkv_bias"}, spec->defaultAttentionBias);
     c.mlpBias = rd.boolean({"mlp_bias"}, false);
-    c.parallelResidual = rd.boolean({"use_parallel_residual"}, c.modelType == "gpt_neox");
+    c.parallelResidual = spec->parallelResidualOption && rd.boolean({"use_parallel_residual"}, spec->defaultParallelResidual);
+    c.qkNorm = !spec->qNorm.empty() && (spec->qkNormKey.empty() || rd.boolean({spec->qkNormKey.c_str()}, false));
     c.scaleAttnByInverseLayerIdx = rd.boolean({"scale_attn_by_inverse_layer_idx"}, false);
-    c.slidingWindow = rd.integer({"sliding_window"}, false, 0);
-    requireInRange(file, "sliding_window", c.slidingWindow, 0, kMaxPositions);
+    readSlidingWindow(c, *spec, j, file);
+    if (spec->queryPreAttnScalar) {
+        c.queryPreAttnScalar = rd.number({"query_pre_attn_scalar"}, 256.0);  // Gemma2Config default
+        if (!(c.queryPreAttnScalar > 0)) failIn(file, "must be positive", "query_pre_attn_scalar");
+    }
+    if (spec->softcapping) {
+        c.attnSoftcap = optionalNumber(j, "attn_logit_softcapping", spec->defaultAttnSoftcap, file);
+        c.finalSoftcap = optionalNumber(j, "final_logit_softcapping", spec->defaultFinalSoftcap, file);
+    }
 
     c.numExperts = rd.integer({"num_local_experts", "num_experts"}, false, 0);
     if (c.modelType == "mixtral" || c.modelType == "qwen2_moe") {
@@ -228,7 +284,7 @@ nlohmann::json ModelConfig::toJson() const {
         j["layer_norm_epsilon"] = normEps;
         j["activation_function"] = activation;
         j["scale_attn_by_inverse_layer_idx"] = scaleAttnByInverseLayerIdx;
-        if (!j.contains("architectures")) j["architectures"] = {"GPT2LMHeadModel"};
+        if (!j.contains("architectures")) j["architectures"] = {familySpec(modelType).architecture};
         return j;
     }
     j["hidden_size"] = hiddenSize;
@@ -242,20 +298,30 @@ nlohmann::json ModelConfig::toJson() const {
         j["rotary_emb_base"] = ropeTheta;
         j["use_parallel_residual"] = parallelResidual;
         j["attention_bias"] = attentionBias;
-        j["hidden_act"] = activation;
+        j[familySpec(modelType).activationKey] = activation;
     } else {
         j["num_key_value_heads"] = numKvHeads;
         j["head_dim"] = headDim;
-        j["rms_norm_eps"] = normEps;
-        j["hidden_act"] = activation;
-        if (modelType == "gemma") j["hidden_activation"] = activation;
+        j[familySpec(modelType).normEpsKey] = normEps;
+        j[familySpec(modelType).activationKey] = activation;
         if (partialRotary != 1.0) j["partial_rotary_factor"] = partialRotary;
         if (!j.contains("rope_parameters")) j["rope_theta"] = ropeTheta;
-        if (modelType == "llama" || modelType == "gemma" || modelType == "qwen3") j["attention_bias"] = attentionBias;
+        const FamilySpec& sp = familySpec(modelType);
+        if (!sp.attentionBiasKey.empty() && !sp.qkvBias) j[sp.attentionBiasKey] = attentionBias;
+        if (!sp.qkNormKey.empty()) j[sp.qkNormKey] = qkNorm;
+        if (sp.parallelResidualOption) j["use_parallel_residual"] = parallelResidual;
         if (modelType == "llama") j["mlp_bias"] = mlpBias;
     }
     if (ropeScaling.type != "default" && !j.contains("rope_parameters")) {
         nlohmann::json rs = {{"rope_type", ropeScaling.type}, {"factor", ropeScaling.factor}};
+        if (ropeScaling.type == "yarn") {
+            if (ropeScaling.originalMaxGiven) rs["original_max_position_embeddings"] = ropeScaling.originalMaxPositions;
+            if (ropeScaling.attentionFactor > 0) rs["attention_factor"] = ropeScaling.attentionFactor;
+            if (ropeScaling.mscale != 0) rs["mscale"] = ropeScaling.mscale;
+            if (ropeScaling.mscaleAllDim != 0) rs["mscale_all_dim"] = ropeScaling.mscaleAllDim;
+            rs["beta_fast"] = ropeScaling.betaFast;
+            rs["beta_slow"] = ropeScaling.betaSlow;
+        }
         if (ropeScaling.type == "llama3") {
             rs["low_freq_factor"] = ropeScaling.lowFreqFactor;
             rs["high_freq_factor"] = ropeScaling.highFreqFactor;
@@ -276,14 +342,7 @@ nlohmann::json ModelConfig::toJson() const {
         j["decoder_sparse_step"] = decoderSparseStep;
         j["mlp_only_layers"] = mlpOnlyLayers;
     }
-    if (!j.contains("architectures")) {
-        static const std::map<std::string, std::string> arch = {
-            {"llama", "LlamaForCausalLM"},   {"mistral", "MistralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"},
-            {"qwen3", "Qwen3ForCausalLM"},   {"gemma", "GemmaForCausalLM"},     {"phi3", "Phi3ForCausalLM"},
-            {"gpt_neox", "GPTNeoXForCausalLM"}, {"mixtral", "MixtralForCausalLM"},
-            {"qwen2_moe", "Qwen2MoeForCausalLM"}};
-        j["architectures"] = {arch.at(modelType)};
-    }
+    if (!j.contains("architectures")) j["architectures"] = {familySpec(modelType).architecture};
     return j;
 }
 

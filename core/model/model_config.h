@@ -11,11 +11,15 @@
 namespace aletheia {
 
 struct RopeScaling {
-    std::string type = "default";      // default | linear | dynamic | llama3
+    std::string type = "default";      // default | linear | dynamic | llama3 | yarn
     double factor = 1.0;
     double lowFreqFactor = 1.0;         // llama3
     double highFreqFactor = 4.0;        // llama3
-    int64_t originalMaxPositions = 0;   // llama3 (and dynamic uses maxPositions)
+    int64_t originalMaxPositions = 0;   // llama3, yarn (and dynamic uses maxPositions)
+    bool originalMaxGiven = false;      // yarn: the key was present (then factor = max_positions / it)
+    double attentionFactor = 0;         // yarn: cos/sin multiplier; 0 = derived from factor (mscale)
+    double mscale = 0, mscaleAllDim = 0;  // yarn (DeepSeek style); 0 = unset
+    double betaFast = 32, betaSlow = 1;   // yarn correction range
 };
 
 struct ModelConfig {
@@ -38,9 +42,16 @@ struct ModelConfig {
     bool tieWordEmbeddings = false;
     bool attentionBias = false;         // bias on q/k/v (and on o where the family has it)
     bool mlpBias = false;
-    bool parallelResidual = false;      // gpt_neox
+    bool parallelResidual = false;      // gpt_neox, stablelm option
+    bool qkNorm = false;                // q/k normalised per head (qwen3 always, stablelm qk_layernorm)
     bool scaleAttnByInverseLayerIdx = false;  // gpt2
-    int64_t slidingWindow = 0;          // recorded, not applied (0 = none)
+    int64_t slidingWindow = 0;          // keys a query sees on sliding layers, itself included (0 = none)
+    std::vector<int64_t> layerWindow;   // per layer: slidingWindow or 0 (full causal attention)
+    std::vector<bool> slidingLayer;     // per layer: a sliding layer of the family's pattern (even if no window)
+    double ropeLocalTheta = 0;          // gemma3: RoPE base of sliding layers, unscaled (0 = one RoPE for all)
+    double queryPreAttnScalar = 0;      // gemma2: attention scale = this^-0.5 (0 = head_dim)
+    double attnSoftcap = 0;             // gemma2: cap * tanh(scores / cap) (0 = none)
+    double finalSoftcap = 0;            // gemma2: cap * tanh(logits / cap) (0 = none)
     // MoE
     int64_t numExperts = 0;             // 0 = dense model
     int64_t numExpertsPerTok = 0;
@@ -60,6 +71,10 @@ struct ModelConfig {
     nlohmann::json toJson() const;
 
     bool isMoeLayer(int64_t layer) const;
+    bool localRopeAt(int64_t layer) const {
+        return ropeLocalTheta > 0 && layer < int64_t(slidingLayer.size()) && slidingLayer[size_t(layer)];
+    }
+    int64_t windowAt(int64_t layer) const { return layer < int64_t(layerWindow.size()) ? layerWindow[layer] : 0; }
     int64_t rotaryDim() const { return static_cast<int64_t>(headDim * partialRotary); }
 };
 

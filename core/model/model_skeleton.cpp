@@ -44,12 +44,12 @@ struct Builder {
         return oDownClash() && expert < 0 && down == sp.down ? sp.mlp + down : down;
     }
 
-    Norm norm(NormKind kind, int64_t dim) {
+    Norm norm(NormKind kind, int64_t dim, bool layerBias = true) {
         Norm n;
         n.kind = kind;
         n.eps = c.normEps;
         n.weight = torch::empty({dim}, torch::TensorOptions().device(torch::kMeta));
-        if (kind == NormKind::Layer) n.bias = torch::empty({dim}, torch::TensorOptions().device(torch::kMeta));
+        if (kind == NormKind::Layer && layerBias) n.bias = torch::empty({dim}, torch::TensorOptions().device(torch::kMeta));
         return n;
     }
 
@@ -78,10 +78,14 @@ struct Builder {
             a.in.push_back(make(A + sp.qkvFused, sp.qkvFused, i, -1, parts, (nh + 2 * nkv) * hd, H, qkvBias));
         }
         a.out = make(A + sp.o, oModule(), i, -1, {whole("o", H)}, H, nh * hd, oBias);
-        if (!sp.qNorm.empty()) {
+        if (c.qkNorm && sp.qkNormPerHead) {  // stablelm: nn.LayerNorm(head_dim, bias=False) per head
             a.qkNorm = true;
-            a.qNorm = norm(NormKind::Rms, hd);
-            a.kNorm = norm(NormKind::Rms, hd);
+            for (int64_t h = 0; h < nh; ++h) a.qHeadNorms.push_back(norm(NormKind::Layer, hd, false));
+            for (int64_t h = 0; h < nkv; ++h) a.kHeadNorms.push_back(norm(NormKind::Layer, hd, false));
+        } else if (c.qkNorm) {
+            a.qkNorm = true;
+            a.qNorm = norm(sp.norm == NormKind::Layer ? NormKind::Rms : sp.norm, hd);
+            a.kNorm = norm(sp.norm == NormKind::Layer ? NormKind::Rms : sp.norm, hd);
         }
         return a;
     }
@@ -109,7 +113,11 @@ struct Builder {
         DecoderLayer L;
         const std::string P = sp.layerPrefix + std::to_string(i) + ".";
         L.ln1 = norm(sp.norm, c.hiddenSize);
-        L.ln2 = norm(sp.norm, c.hiddenSize);
+        if (!(c.parallelResidual && sp.parallelSharesNorm)) L.ln2 = norm(sp.norm, c.hiddenSize);
+        if (sp.normPlacement == NormPlacement::Sandwich) {
+            L.preFfn = norm(sp.norm, c.hiddenSize);
+            L.postFfn = norm(sp.norm, c.hiddenSize);
+        }
         L.attn = attention(i, P);
         L.isMoe = c.isMoeLayer(i);
         const bool mlpBias = sp.alwaysBiased || sp.mlpAlwaysBiased || c.mlpBias;
@@ -177,10 +185,18 @@ void buildSkeleton(ModelState& s) {
     for (auto& L : s.layers) {
         const std::string P = sp.layerPrefix + std::to_string(L.attn.out.layer) + ".";
         b.slotNorm(P + sp.ln1, L.ln1, "norm");
-        b.slotNorm(P + sp.ln2, L.ln2, "norm");
+        if (L.ln2.weight.defined()) b.slotNorm(P + sp.ln2, L.ln2, "norm");
+        if (L.preFfn.weight.defined()) {
+            b.slotNorm(P + sp.preFfnNorm, L.preFfn, "norm");
+            b.slotNorm(P + sp.postFfnNorm, L.postFfn, "norm");
+        }
         for (auto& l : L.attn.in) b.slotLinear(l, "attention");
         b.slotLinear(L.attn.out, "attention");
-        if (L.attn.qkNorm) {
+        for (size_t h = 0; h < L.attn.qHeadNorms.size(); ++h)
+            b.slotNorm(P + sp.attn + sp.qNorm + ".norms." + std::to_string(h), L.attn.qHeadNorms[h], "norm");
+        for (size_t h = 0; h < L.attn.kHeadNorms.size(); ++h)
+            b.slotNorm(P + sp.attn + sp.kNorm + ".norms." + std::to_string(h), L.attn.kHeadNorms[h], "norm");
+        if (L.attn.qNorm.weight.defined()) {
             b.slotNorm(P + sp.attn + sp.qNorm, L.attn.qNorm, "norm");
             b.slotNorm(P + sp.attn + sp.kNorm, L.attn.kNorm, "norm");
         }
@@ -202,7 +218,8 @@ void buildSkeleton(ModelState& s) {
     s.attnShape.numKvHeads = c.numKvHeads;
     s.attnShape.headDim = c.headDim;
     s.attnShape.rope = sp.rope;
-    s.attnShape.scale = 1.0 / std::sqrt(double(c.headDim));
+    s.attnShape.scale = 1.0 / std::sqrt(c.queryPreAttnScalar > 0 ? c.queryPreAttnScalar : double(c.headDim));
+    s.attnShape.softcap = c.attnSoftcap;
     s.moeOptions.topK = c.numExpertsPerTok;
     s.moeOptions.normTopk = c.normTopkProb;
     s.moeOptions.activation = c.activation;
@@ -211,6 +228,14 @@ void buildSkeleton(ModelState& s) {
 void finishState(ModelState& s) {
     if (s.tied) s.lmHead = s.embed;
     if (s.spec->rope) s.invFreq = ropeInverseFrequencies(s.config).to(s.device);
+    if (s.spec->rope && s.config.ropeLocalTheta > 0) {
+        // HF gemma3 builds its local rotary embedding from a copy of the config with this base and
+        // rope_scaling {"rope_type": "default"}.
+        s.localRope = s.config;
+        s.localRope.ropeTheta = s.config.ropeLocalTheta;
+        s.localRope.ropeScaling = RopeScaling{};
+        s.invFreqLocal = ropeInverseFrequencies(s.localRope).to(s.device);
+    }
 }
 
 }  // namespace aletheia

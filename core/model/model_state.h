@@ -43,6 +43,8 @@ struct ModelState {
     std::vector<DecoderLayer> layers;
 
     torch::Tensor invFreq;   // [rotaryDim/2] fp32 on device
+    ModelConfig localRope;   // gemma3: the config with ropeLocalTheta as base and no scaling
+    torch::Tensor invFreqLocal;  // its inverse frequencies; undefined without a local RoPE
     AttentionShape attnShape;
     MoeOptions moeOptions;
     std::vector<WeightSlot> slots;  // filled by buildSkeleton; pointers into the fields above

@@ -26,6 +26,46 @@ torch::Tensor llama3Scale(torch::Tensor invFreq, const RopeScaling& s) {
     return torch::where(isMedium, smoothed, scaled);
 }
 
+// YaRN as transformers 4.52.4 computes it (_compute_yarn_parameters): extrapolated (inv) and
+// interpolated (inv / factor) frequencies blended by a linear ramp between the dims that rotate
+// beta_fast and beta_slow times over the original context.
+double yarnFactor(const ModelConfig& c) {
+    const RopeScaling& s = c.ropeScaling;
+    return s.originalMaxGiven ? double(c.maxPositions) / double(s.originalMaxPositions) : s.factor;
+}
+
+torch::Tensor yarnInvFreq(const ModelConfig& c) {
+    const RopeScaling& s = c.ropeScaling;
+    const int64_t dim = c.rotaryDim();
+    const double base = c.ropeTheta, factor = yarnFactor(c);
+    const double orig = double(s.originalMaxGiven ? s.originalMaxPositions : c.maxPositions);
+    auto i = torch::arange(0, dim, 2, torch::kLong).to(torch::kFloat);
+    auto posFreqs = torch::pow(torch::tensor(base, torch::kFloat), i / double(dim));
+    auto extrapolation = 1.0 / posFreqs;
+    auto interpolation = 1.0 / (factor * posFreqs);
+    auto correctionDim = [&](double rotations) {
+        return double(dim) * std::log(orig / (rotations * 2 * M_PI)) / (2 * std::log(base));
+    };
+    const double low = std::max(std::floor(correctionDim(s.betaFast)), 0.0);
+    double high = std::min(std::ceil(correctionDim(s.betaSlow)), double(dim - 1));
+    if (low == high) high += 0.001;  // HF: prevent a zero-width ramp
+    auto ramp = ((torch::arange(dim / 2, torch::kLong).to(torch::kFloat) - low) / (high - low)).clamp(0, 1);
+    auto extrapolationFactor = 1 - ramp;
+    return interpolation * (1 - extrapolationFactor) + extrapolation * extrapolationFactor;
+}
+
+double yarnMscale(double scale, double m) { return scale <= 1 ? 1.0 : 0.1 * m * std::log(scale) + 1.0; }
+
+// The factor HF multiplies cos and sin with (attention_scaling): 1 except for yarn.
+double ropeAttentionScaling(const ModelConfig& c) {
+    const RopeScaling& s = c.ropeScaling;
+    if (s.type != "yarn") return 1.0;
+    if (s.attentionFactor > 0) return s.attentionFactor;
+    const double f = yarnFactor(c);
+    if (s.mscale != 0 && s.mscaleAllDim != 0) return yarnMscale(f, s.mscale) / yarnMscale(f, s.mscaleAllDim);
+    return yarnMscale(f, 1.0);
+}
+
 }  // namespace
 
 torch::Tensor ropeInverseFrequencies(const ModelConfig& c) {
@@ -33,6 +73,7 @@ torch::Tensor ropeInverseFrequencies(const ModelConfig& c) {
     auto inv = baseInvFreq(c.ropeTheta, dim, torch::kCPU);
     if (c.ropeScaling.type == "linear") inv = inv / c.ropeScaling.factor;
     if (c.ropeScaling.type == "llama3") inv = llama3Scale(inv, c.ropeScaling);
+    if (c.ropeScaling.type == "yarn") inv = yarnInvFreq(c);
     return inv;
 }
 
@@ -52,6 +93,8 @@ std::pair<torch::Tensor, torch::Tensor> ropeCosSin(const ModelConfig& c, const t
                    .to(torch::kFloat);
     auto freqs = torch::outer(pos, inv);           // [T, rd/2]
     auto emb = torch::cat({freqs, freqs}, -1);     // [T, rd]
+    const double scaling = ropeAttentionScaling(c);  // in fp32 before the cast, like HF
+    if (scaling != 1.0) return {(emb.cos() * scaling).to(dtype), (emb.sin() * scaling).to(dtype)};
     return {emb.cos().to(dtype), emb.sin().to(dtype)};
 }
 

@@ -1,13 +1,13 @@
 #pragma once
 // Rotary position embedding in HF's "rotate_half" layout (dim i pairs with i + d/2), optionally on
-// the first rotaryDim dims of each head only (partial rotary), with linear/dynamic/llama3 scaling.
+// the first rotaryDim dims of each head only (partial rotary), with linear/dynamic/llama3/yarn scaling.
 #include <torch/types.h>
 
 #include "core/model/model_config.h"
 
 namespace aletheia {
 
-// inv_freq: [rotaryDim/2] fp32, with the static scalings (linear, llama3) already applied.
+// inv_freq: [rotaryDim/2] fp32, with the static scalings (linear, llama3, yarn) already applied.
 torch::Tensor ropeInverseFrequencies(const ModelConfig& c);
 
 // cos, sin: [T, rotaryDim] in `dtype` for positions offset .. offset+T-1 (computed in fp32 like HF).

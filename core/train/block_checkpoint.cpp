@@ -34,6 +34,8 @@ struct CheckpointFn : public torch::autograd::Function<CheckpointFn> {
         c->saved_data["h_grad"] = h.requires_grad();
         c->saved_data["cos"] = ctx.cos;
         c->saved_data["sin"] = ctx.sin;
+        c->saved_data["cos_local"] = ctx.cosLocal;
+        c->saved_data["sin_local"] = ctx.sinLocal;
         c->saved_data["allowed"] = ctx.allowed;
         c->saved_data["offset"] = ctx.positionOffset;
         c->saved_data["cpu_rng"] = at::detail::getDefaultCPUGenerator().get_state();
@@ -48,6 +50,8 @@ struct CheckpointFn : public torch::autograd::Function<CheckpointFn> {
         ForwardContext ctx;
         ctx.cos = c->saved_data["cos"].toTensor();
         ctx.sin = c->saved_data["sin"].toTensor();
+        ctx.cosLocal = c->saved_data["cos_local"].toTensor();
+        ctx.sinLocal = c->saved_data["sin_local"].toTensor();
         ctx.allowed = c->saved_data["allowed"].toTensor();
         ctx.positionOffset = c->saved_data["offset"].toInt();
 

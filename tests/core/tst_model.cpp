@@ -1,10 +1,12 @@
 // Model behaviour beyond reference parity: save/load round trips for every family, padding masks,
 // loss masking, bf16, the per-block entry points, the Linear hooks (adapter, probe), RoPE scaling.
+#include <fstream>
 #include <set>
 
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include "core/common/error.h"
 #include "core/io/safetensors_reader.h"
 #include "core/model/model.h"
 #include "core/model/rope.h"
@@ -13,10 +15,18 @@ using namespace aletheia;
 
 namespace {
 const std::string kFixtures = std::string(ALETHEIA_FIXTURES) + "/models/";
-const char* kFamilies[] = {"llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "gpt_neox", "gpt2", "mixtral", "qwen2_moe"};
+const char* kFamilies[] = {"llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "gpt_neox", "gpt2", "mixtral", "qwen2_moe",
+                           "mistral_sliding", "gemma2", "stablelm", "stablelm_parallel", "gemma3_text"};
 torch::Tensor ids(int64_t B, int64_t T, int64_t vocab, int seed = 0) {
     torch::manual_seed(seed);
     return torch::randint(0, vocab, {B, T}, torch::kLong);
+}
+// A fixture's config.json with the keys of `extra` (a JSON object) set; null values stay as null.
+nlohmann::json configWith(const std::string& fixture, const std::string& extra) {
+    auto j = nlohmann::json::parse(std::ifstream(kFixtures + fixture + "/config.json"));
+    const auto patch = nlohmann::json::parse(extra);  // named: items() of a temporary would dangle
+    for (const auto& kv : patch.items()) j[kv.key()] = kv.value();
+    return j;
 }
 double maxDiff(const torch::Tensor& a, const torch::Tensor& b) {
     return (a.to(torch::kFloat) - b.to(torch::kFloat)).abs().max().item<double>();
@@ -63,7 +73,7 @@ private slots:
         for (const auto& e : savedFile->entries()) saved.insert(e.name);
         for (const auto& e : fixtureFile->entries()) fixture.insert(e.name);
         QVERIFY(saved == fixture);
-        QCOMPARE(back.config().toJson()["model_type"].get<std::string>(), family.toStdString());
+        QCOMPARE(back.config().toJson()["model_type"].get<std::string>(), cfg.modelType);
         QVERIFY(!m.parameters().front().requires_grad());
     }
 
@@ -196,6 +206,89 @@ private slots:
         QCOMPARE(maxDiff(ropeCosSin(dyn, inv, 0, 8, torch::kFloat).second, plain.second), 0.0);
         QVERIFY(maxDiff(ropeCosSin(dyn, inv, 0, c.maxPositions + 8, torch::kFloat).second.narrow(0, 0, 8),
                         plain.second) > 1e-4);
+    }
+
+    // Which layers slide, per transformers 4.52.4's eager/SDPA mask rule (model_config.cpp).
+    void slidingWindowConfig_data() {
+        QTest::addColumn<QString>("family");
+        QTest::addColumn<QString>("extra");  // keys set after removing the fixture's sliding_window
+        QTest::addColumn<int>("window");     // expected on every layer
+        QTest::newRow("mistral absent: MistralConfig default") << "mistral" << "{}" << 4096;
+        QTest::newRow("mistral explicit null") << "mistral" << R"({"sliding_window": null})" << 0;
+        QTest::newRow("mistral 4") << "mistral" << R"({"sliding_window": 4})" << 4;
+        QTest::newRow("mistral use_sliding_window false") << "mistral" << R"({"sliding_window": 4, "use_sliding_window": false})" << 0;
+        QTest::newRow("phi3 absent: Phi3Config's None") << "phi3" << "{}" << 0;
+        QTest::newRow("phi3 8") << "phi3" << R"({"sliding_window": 8})" << 8;
+        QTest::newRow("qwen2 without use_sliding_window") << "qwen2" << R"({"sliding_window": 8, "use_sliding_window": false})" << 0;
+        QTest::newRow("qwen2 max_window_layers ignored") << "qwen2"
+            << R"({"sliding_window": 8, "use_sliding_window": true, "max_window_layers": 1})" << 8;
+        QTest::newRow("llama has none") << "llama" << R"({"sliding_window": 8})" << 0;
+    }
+    void slidingWindowConfig() {
+        QFETCH(QString, family);
+        QFETCH(QString, extra);
+        QFETCH(int, window);
+        auto j = configWith(family.toStdString(), "{}");
+        j.erase("sliding_window");
+        const auto patch = nlohmann::json::parse(extra.toStdString());
+        for (const auto& kv : patch.items()) j[kv.key()] = kv.value();
+        ModelConfig c = ModelConfig::fromJson(j);
+        for (int64_t i = 0; i < c.numLayers; ++i) QCOMPARE(c.windowAt(i), int64_t(window));
+    }
+
+    // A window as long as the sequence changes nothing; a shorter one changes exactly the positions
+    // that would see a key more than window-1 tokens back (the first `window` positions stay put).
+    void slidingWindowMasksOnlyFarKeys() {
+        const auto j = configWith("mistral", "{}");
+        auto withWindow = [&](nlohmann::json w) {
+            auto k = j;
+            k["sliding_window"] = w;
+            return Model::randomInit(ModelConfig::fromJson(k), 1);  // same seed: same weights
+        };
+        Model full = withWindow(nullptr), same = withWindow(10), slide = withWindow(3);
+        auto x = ids(2, 10, j["vocab_size"].get<int64_t>(), 5);
+        auto ref = full.forward(x).logits;
+        QCOMPARE(maxDiff(same.forward(x).logits, ref), 0.0);
+        auto a = slide.forward(x).logits;
+        QVERIFY(maxDiff(a.narrow(1, 0, 3), ref.narrow(1, 0, 3)) < 1e-6);  // see <= 3 keys anyway
+        QVERIFY(maxDiff(a.narrow(1, 3, 1), ref.narrow(1, 3, 1)) > 1e-4);  // position 3 loses key 0
+        // The window and the padding mask combine: right padding still leaves the real tokens alone.
+        auto mask = torch::ones({2, 10}, torch::kLong);
+        mask.narrow(1, 7, 3).zero_();
+        QVERIFY(maxDiff(slide.forward(x, mask).logits.narrow(1, 0, 7), slide.forward(x.narrow(1, 0, 7)).logits) < 1e-5);
+    }
+
+    // Gemma-1 in transformers 4.52.4 reads hidden_act (real configs: "gelu" = exact GeLU).
+    void gemmaActivationKey() {
+        auto j = configWith("gemma", R"({"hidden_act": "gelu", "hidden_activation": "gelu_pytorch_tanh"})");
+        QCOMPARE(ModelConfig::fromJson(j).activation, std::string("gelu"));
+        j.erase("hidden_act");
+        QCOMPARE(ModelConfig::fromJson(j).activation, std::string("gelu_pytorch_tanh"));  // GemmaConfig default
+    }
+
+    void refusesUnknownKeys_data() {
+        QTest::addColumn<QString>("family");
+        QTest::addColumn<QString>("extra");
+        QTest::addColumn<QString>("mustSay");  // '|'-separated fragments of the message
+        QTest::newRow("activation") << "llama" << R"({"hidden_act": "swiglu"})" << "hidden_act|swiglu|silu|gelu_pytorch_tanh";
+        QTest::newRow("gpt2 activation") << "gpt2" << R"({"activation_function": "mish"})" << "activation_function|mish|gelu_new";
+        QTest::newRow("rope type") << "llama" << R"({"rope_scaling": {"rope_type": "longrope", "factor": 2.0}})"
+                                   << "rope_scaling|longrope|linear|llama3";
+        QTest::newRow("v5 rope type") << "llama" << R"({"rope_parameters": {"rope_type": "su", "rope_theta": 10000.0}})"
+                                      << "rope_parameters|su|dynamic";
+    }
+    void refusesUnknownKeys() {
+        QFETCH(QString, family);
+        QFETCH(QString, extra);
+        QFETCH(QString, mustSay);
+        auto j = configWith(family.toStdString(), extra.toStdString());
+        try {
+            ModelConfig::fromJson(j);
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            for (const QString& part : mustSay.split('|'))
+                QVERIFY2(QString(e.what()).contains(part), qPrintable(QString(e.what()) + " lacks " + part));
+        }
     }
 };
 

@@ -1,5 +1,7 @@
-// Parity of the one decoder with the reference dumps of all 10 families (tests/fixtures/models,
-// made by tools/hfref): logits, causal-LM loss and per-weight gradient norms.
+// Parity of the one decoder with the reference dumps in tests/fixtures/models: logits, causal-LM loss
+// and per-weight gradient norms. The 10 family fixtures were made by hfref (an independent
+// re-implementation); the option fixtures (sliding window, ...) by real transformers 4.52.4 through
+// tools/fixtures/make_fixtures.py, with the padding mask they were computed with.
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
@@ -14,7 +16,11 @@ private slots:
     void family_data() {
         QTest::addColumn<QString>("family");
         for (const char* f : {"llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "gpt_neox", "gpt2", "mixtral",
-                              "qwen2_moe"})
+                              "qwen2_moe",
+                              // made by real transformers 4.52.4 (tools/fixtures/make_fixtures.py)
+                              "mistral_sliding", "qwen2_sliding", "gemma_gelu", "qwen3_bias", "gemma2", "stablelm",
+                              "stablelm_parallel", "gemma3_text",
+                              "llama_yarn"})
             QTest::newRow(f) << QString(f);
     }
 
