@@ -149,9 +149,9 @@ private slots:
         QFETCH(int, lowest);
         QFETCH(bool, checkpointing);
         Model m = tinyModel();
-        std::vector<TrainableParam> params;
+        AdapterSet adapters;
         if (lowest >= 0) {
-            params = applyPlan(m, layersPlan(m, lowest), 1);
+            adapters = applyPlan(m, layersPlan(m, lowest), 1);
         } else {
             for (auto& p : m.parameters()) p.set_requires_grad(true);
         }
@@ -160,10 +160,11 @@ private slots:
         fo.first_grad_layer = std::max(0, lowest);
         fo.activation_checkpointing = checkpointing;
         fo.backward_blocks = &blocks;
+        fo.hooks.adapters = &adapters;
         auto r = forwardLossSum(m, permutationBatch(0, 0, 2, 8, 1), fo);
         r.sum.backward();
         QCOMPARE(blocks.load(), kLayers - std::max(0, lowest));
-        for (const auto& p : params) QVERIFY(p.tensor.grad().defined());
+        for (const auto& p : adapterParameters(adapters)) QVERIFY(p.tensor.grad().defined());
     }
 
     void checkpointingGivesTheSameGradients() {
@@ -172,7 +173,8 @@ private slots:
             Model m = tinyModel();
             AdapterPlan plan = layersPlan(m, 1);
             plan.dropout = 0.2;  // the recomputation must replay the same dropout masks
-            auto params = applyPlan(m, plan, 1);
+            const AdapterSet adapters = applyPlan(m, plan, 1);
+            const auto params = adapterParameters(adapters);
             {
                 torch::NoGradGuard g;
                 for (auto& p : params) p.tensor.add_(0.01);  // B != 0 so all gradients flow
@@ -181,6 +183,8 @@ private slots:
             ForwardOptions fo;
             fo.first_grad_layer = 1;
             fo.activation_checkpointing = ck == 1;
+            fo.hooks.adapters = &adapters;
+            fo.hooks.dropout = true;
             forwardLossSum(m, permutationBatch(0, 0, 2, 8, 1), fo).sum.backward();
             for (auto& p : params) grads[ck].push_back(p.tensor.grad().clone());
         }
@@ -392,7 +396,7 @@ private slots:
         o.max_steps = 60;
         o.full_finetune = lowest < 0;
         o.seed = 1;
-        const double before = evaluate(m, val, 0).loss;
+        const double before = evaluate(m, nullptr, val, 0).loss;
         TrainObserver obs;
         const auto r = train(m, lowest < 0 ? AdapterPlan{} : layersPlan(m, lowest, 16, 32), src, &val, o, obs);
         const double after = r.evals.back().loss;
@@ -447,23 +451,25 @@ private slots:
         const auto r = train(m, reread, src, nullptr, o, obs);
         QVERIFY2(r.outcome == TrainOutcome::Completed, r.message.c_str());
         int adapted = 0, experts = 0;
-        for (auto [l, a] : loraLinears(m)) {
+        for (auto [l, a] : loraLinears(m, *r.adapters)) {
             ++adapted;
             experts += l->expert >= 0;
             if (l == one) QCOMPARE(a->spec().rank, 2);
         }
         QVERIFY(experts > static_cast<int>(m.config().numExperts));  // whole pools, not one expert per cell
 
-        exportPeft(m, reread, (out / "adapter").string(), dir);
+        exportPeft(m, *r.adapters, reread, (out / "adapter").string(), dir);
         Model back = Model::load(dir);
-        const AdapterPlan imported = importPeft(back, (out / "adapter").string());
-        QCOMPARE(static_cast<int>(loraLinears(back).size()), adapted);
+        const AdapterSet loadedAdapters = importPeft(back, (out / "adapter").string());
+        const AdapterPlan imported = planOfAdapters(loadedAdapters);
+        QCOMPARE(static_cast<int>(loraLinears(back, loadedAdapters).size()), adapted);
         const Batch b = src.batch(1, 2);
         torch::NoGradGuard noGrad;
-        setAdaptersTraining(m, false);
-        setAdaptersTraining(back, false);
-        const double trained = m.forward(b.input_ids, b.attention_mask, b.labels).loss.item<double>();
-        const double loaded = back.forward(b.input_ids, b.attention_mask, b.labels).loss.item<double>();
+        ForwardHooks withTrained, withLoaded;  // dropout off: evaluation
+        withTrained.adapters = r.adapters.get();
+        withLoaded.adapters = &loadedAdapters;
+        const double trained = m.forward(b.input_ids, b.attention_mask, b.labels, withTrained).loss.item<double>();
+        const double loaded = back.forward(b.input_ids, b.attention_mask, b.labels, withLoaded).loss.item<double>();
         QVERIFY2(std::abs(trained - loaded) < 1e-6, qPrintable(QString("%1 vs %2").arg(trained).arg(loaded)));
         QVERIFY(imported.find(freeLayer, cellModule(*one)) != nullptr);
     }
