@@ -7,6 +7,7 @@
 #include <unistd.h>  // getpid
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "core/io/json_file.h"
 #include "core/lora/apply_plan.h"
 #include "core/lora/lora_adapter.h"
+#include "core/lora/merge.h"
 #include "core/lora/peft_export.h"
 #include "core/lora/peft_import.h"
 #include "core/plan/make_plan.h"
@@ -403,6 +405,55 @@ private slots:
         qInfo("val loss %.3f -> %.3f (x%.1f)", before, after, before / after);
         QVERIFY2(before / after > 50.0, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
     }
+    // Adapters live beside the model (as llama.cpp keeps LoRA beside the weights): a training
+    // run, its PEFT export and its merged export leave the model's weights byte for byte as
+    // loaded, so a probe afterwards scores the base model, not base + LoRA with dropout on.
+    void trainingAndExportLeaveTheModelAsLoaded() {
+        const std::string dir = std::string(ALETHEIA_FIXTURES) + "/models/llama";
+        Model m = Model::load(dir);
+        NamedTensors loaded;
+        for (const auto& [name, t] : m.stateDict()) loaded.emplace_back(name, t.clone());
+        auto src = permutationTask(4, 2, 10, 5);
+        const std::vector<Batch> probeBatches = {src.batch(0, 0), src.batch(0, 1)};
+        const ProbeScores before = runProbe(m, probeBatches);
+
+        AdapterPlan plan = layersPlan(m, 0, 4, 8.0);
+        plan.dropout = 0.1;
+        TrainOptions o = quickOptions();
+        o.max_steps = 3;
+        TrainObserver obs;
+        const auto r = train(m, plan, src, nullptr, o, obs);
+        QVERIFY2(r.outcome == TrainOutcome::Completed, r.message.c_str());
+        QVERIFY(r.adapters && layerDeltaNorms(*r.adapters, m.numLayers())[0] > 0);  // it did train
+        const fs::path out = scratch("beside");
+        exportPeft(m, *r.adapters, plan, (out / "adapter").string(), dir);
+        saveMerged(m, *r.adapters, (out / "merged").string(), dir);
+
+        const auto now = m.stateDict();
+        QCOMPARE(now.size(), loaded.size());
+        for (size_t i = 0; i < now.size(); ++i) {
+            const auto& a = loaded[i].second;
+            const auto b = now[i].second.contiguous();
+            QCOMPARE(now[i].first, loaded[i].first);
+            QVERIFY(!b.requires_grad());
+            QVERIFY2(a.dtype() == b.dtype() && a.sizes() == b.sizes() &&
+                         std::memcmp(a.data_ptr(), b.data_ptr(), size_t(a.numel()) * a.element_size()) == 0,
+                     now[i].first.c_str());
+        }
+        // The merged export really holds the adapters (it is not the base model saved again).
+        const Model merged = Model::load((out / "merged").string());
+        const Linear* q = m.layerLinears(0)[0];
+        QVERIFY(!torch::equal(merged.layerLinears(0)[0]->weight, q->weight));
+
+        const ProbeScores after = runProbe(m, probeBatches);
+        QCOMPARE(after.targetScores.size(), before.targetScores.size());
+        for (size_t i = 0; i < before.targetScores.size(); ++i)
+            QVERIFY2(std::abs(after.targetScores[i] - before.targetScores[i]) <= 1e-7 * std::abs(before.targetScores[i]),
+                     qPrintable(QString("%1 vs %2").arg(after.targetScores[i], 0, 'g', 17).arg(before.targetScores[i], 0, 'g', 17)));
+        for (const auto& [weight, norm] : before.weightGradNorms)
+            QVERIFY2(std::abs(after.weightGradNorms.at(weight) - norm) <= 1e-7 * std::abs(norm), weight.c_str());
+    }
+
     // The expert cells the probe pools ("experts.*.w1") and single experts ("experts.1.w2") are
     // planned, saved, trained, exported and loaded back under one naming scheme.
     void moeExpertPlansTrainExportAndLoadBack_data() {
