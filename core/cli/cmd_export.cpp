@@ -7,7 +7,7 @@
 #include "core/cli/experiment_session.h"
 #include "core/cli/run_adapter.h"
 #include "core/common/error.h"
-#include "core/lora/apply_plan.h"
+#include "core/lora/adapter_set.h"
 #include "core/lora/merge.h"
 #include "core/lora/peft_export.h"
 
@@ -32,19 +32,18 @@ CommandSpec exportCommand() {
         const auto adapter = checkpointAdapter(dir);
         if (!adapter)
             throw Error("no trained adapter in " + dir + " (run `aletheia train --config ...` first)", {"", "output.dir", -1});
-        adapter->attach(model);
+        const AdapterSet adapters = adapter->attach(model);
         std::cerr << "export: adapters from " << adapter->path << "\n";
-        const AdapterPlan plan = planOfAdapters(model);
+        const AdapterPlan plan = planOfAdapters(adapters);
         const auto& formats = cfg.output.export_formats;
         if (std::find(formats.begin(), formats.end(), "peft") != formats.end()) {
             const std::string out = (fs::path(dir) / "adapter").string();
-            exportPeft(model, plan, out, baseModelNameFor(cfg.model.path));
+            exportPeft(model, adapters, plan, out, baseModelNameFor(cfg.model.path));
             std::cout << out << "\n";
         }
-        // Merging changes the weights: it goes last.
         if (std::find(formats.begin(), formats.end(), "merged") != formats.end()) {
             const std::string out = (fs::path(dir) / "merged").string();
-            saveMerged(model, out, cfg.model.path);  // with the tokenizer: a merged checkpoint must load alone
+            saveMerged(model, adapters, out, cfg.model.path);  // with the tokenizer: a merged checkpoint must load alone
             std::cout << out << "\n";
         }
         return 0;

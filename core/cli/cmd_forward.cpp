@@ -7,7 +7,6 @@
 #include "core/cli/usage_error.h"
 #include "core/common/error.h"
 #include "core/io/safetensors_writer.h"
-#include "core/lora/apply_plan.h"
 #include "core/lora/peft_import.h"
 #include "core/model/model.h"
 
@@ -36,17 +35,17 @@ CommandSpec forwardCommand() {
         options.device = parseDevice(a.value("device", "cpu"));
         options.stop = &interruptToken();
         Model model = Model::load(a.positionals[0], options);
-        if (a.has("adapter")) {
-            importPeft(model, a.value("adapter"));
-            setAdaptersTraining(model, false);
-        }
+        AdapterSet adapters;
+        if (a.has("adapter")) adapters = importPeft(model, a.value("adapter"));
         const int64_t vocab = model.config().vocabSize;
         if (ids.max().item<int64_t>() >= vocab)
             failIn(a.value("ids"), "token id " + std::to_string(ids.max().item<int64_t>()) +
                                        " is outside the vocabulary (" + std::to_string(vocab) + ")");
         torch::NoGradGuard noGrad;
         const torch::Tensor onDevice = ids.to(model.device());
-        const ForwardOutput out = model.forward(onDevice, {}, onDevice);
+        ForwardHooks hooks;
+        hooks.adapters = &adapters;  // dropout stays off: this is inference
+        const ForwardOutput out = model.forward(onDevice, {}, onDevice, hooks);
         writeSafetensors(a.value("out"), {{"logits", out.logits.to(torch::kCPU, torch::kFloat32).contiguous()},
                                           {"loss", out.loss.to(torch::kCPU, torch::kFloat32).reshape({})}});
         return 0;

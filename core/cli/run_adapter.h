@@ -1,6 +1,6 @@
 #pragma once
 // The trained adapter of a run directory, found where `export` and `eval` look for it, as a
-// function that puts it on a model.
+// function that makes it beside a model.
 #include <optional>
 #include <string>
 
@@ -10,7 +10,7 @@ namespace aletheia::cli {
 
 struct RunAdapter {
     std::string path;      // what gets attached: a PEFT adapter or a checkpoint directory
-    AttachAdapter attach;  // puts it on a model (replacing any adapters there)
+    AttachAdapter attach;  // makes its adapter set for a model
 };
 
 // The newest checkpoint under <dir>/checkpoints, following <dir>/plan.yaml; nullopt if either is missing.

@@ -200,7 +200,7 @@ DemoFiles ensureDemo(const DemoOptions& o, const DemoObserver& obs, StopToken* s
         fs::remove_all(tmp, ec);
         fail("demo pretraining did not complete: " + result.message);
     }
-    const auto general = evaluate(model, generalData, 0);
+    const auto general = evaluate(model, nullptr, generalData, 0);
     log("Demo model: loss " + std::to_string(general.loss) + " on held-out examples of its skills");
 
     model.save(tmp);

@@ -4,7 +4,7 @@
 // named sets of tokenised examples: the validation data, a forgetting set, any other file.
 //
 //   std::vector<EvalSet> sets = {{"validation", "val.jsonl", examples}};
-//   EvalReport r = evaluateSets(model, sets, [&](Model& m) { importPeft(m, "run/adapter"); }, {});
+//   EvalReport r = evaluateSets(model, sets, [&](const Model& m) { return importPeft(m, "run/adapter"); }, {});
 //   r.sets[0].adapted->loss - r.sets[0].base.loss   // < 0: the adapter helps on that set
 #include <cstdint>
 #include <functional>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/common/progress.h"
+#include "core/lora/adapter_set.h"
 #include "core/text/example.h"
 
 namespace aletheia {
@@ -48,15 +49,14 @@ struct EvalOptions {
     bool autocast = false;  // CUDA bf16, as training ran (autocastFor in core/train/trainer.h)
 };
 
-// Puts an adapter on the model: importPeft, loadCheckpointAdapters, applyPlan ...
-using AttachAdapter = std::function<void(Model&)>;
+// Makes the adapter to evaluate beside the model: importPeft, loadCheckpointAdapters, applyPlan ...
+using AttachAdapter = std::function<AdapterSet(const Model&)>;
 
-// Removes the model's adapters (removeAdapters) and evaluates every set on the base model; then,
-// if `attach` is given, calls it and evaluates every set again with the adapter. The model is
-// left carrying that adapter. Sets without examples, or without a loss-bearing token, throw
+// Evaluates every set on the base model; then, if `attach` is given, calls it and evaluates every
+// set again with the adapter it makes. The model is not changed. Sets without examples, or without a loss-bearing token, throw
 // aletheia::Error. `progress` counts set passes; a stop request ends early with what is done
 // (sets not reached are missing, adapted scores not reached are empty).
-EvalReport evaluateSets(Model& model, const std::vector<EvalSet>& sets, const AttachAdapter& attach,
+EvalReport evaluateSets(const Model& model, const std::vector<EvalSet>& sets, const AttachAdapter& attach,
                         const EvalOptions& options, const ProgressFn& progress = {}, StopToken* stop = nullptr);
 
 }  // namespace aletheia

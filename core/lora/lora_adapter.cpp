@@ -35,12 +35,12 @@ LoraAdapter::LoraAdapter(const torch::Tensor& a, const torch::Tensor& b, const L
     B = b.detach().to(device, torch::kFloat32).clone().set_requires_grad(true);
 }
 
-torch::Tensor LoraAdapter::delta(const torch::Tensor& x) {
+torch::Tensor LoraAdapter::delta(const torch::Tensor& x, bool dropout) const {
     // Under CUDA autocast the matmuls run in bf16 on their own; elsewhere compute in fp32 so a
     // bf16 base model on CPU still gets fp32 adapter arithmetic.
     const bool autocast = x.is_cuda() && cudaAutocastActive();
     auto h = autocast ? x : x.to(torch::kFloat32);
-    if (spec_.dropout > 0.0 && training) h = torch::dropout(h, spec_.dropout, true);
+    if (spec_.dropout > 0.0 && dropout) h = torch::dropout(h, spec_.dropout, true);
     auto y = torch::matmul(torch::matmul(h, A.t()), B.t());  // [..., in] -> [..., r] -> [..., out]
     return (y * scaling_).to(x.scalar_type());
 }

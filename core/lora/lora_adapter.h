@@ -7,7 +7,6 @@
 
 #include <torch/torch.h>
 
-#include "core/model/linear.h"
 
 namespace aletheia {
 
@@ -18,7 +17,7 @@ struct LoraSpec {
     double dropout = 0.0;  // on the adapter's input only
 };
 
-class LoraAdapter : public LinearAdapter {
+class LoraAdapter {
 public:
     // A: [r, in] kaiming_uniform_(a = sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)); B: [out, r] zeros.
     // `seed` makes the init a function of the cell, independent of the order cells are applied.
@@ -27,8 +26,9 @@ public:
     // Wraps existing weights (import): A [r, in], B [out, r], copied to fp32 on `device`.
     LoraAdapter(const torch::Tensor& A, const torch::Tensor& B, const LoraSpec& spec, const torch::Device& device);
 
-    // x: [..., in] -> [..., out] = scaling * dropout(x) A^T B^T, in x's dtype.
-    torch::Tensor delta(const torch::Tensor& x) override;
+    // x: [..., in] -> [..., out] = scaling * dropout(x) A^T B^T, in x's dtype; dropout only
+    // when `dropout` (training forwards).
+    torch::Tensor delta(const torch::Tensor& x, bool dropout) const;
 
     // scaling * B A: [out, in] fp32, what merging adds to W.
     torch::Tensor mergedDelta() const;
@@ -39,7 +39,6 @@ public:
     double scaling() const { return scaling_; }
     torch::Tensor A;  // [r, in] fp32, requires_grad
     torch::Tensor B;  // [out, r] fp32, requires_grad
-    bool training = true;  // dropout active (set false for evaluation)
 
     static double scalingFor(const LoraSpec& spec);
 

@@ -1,33 +1,29 @@
 #include "core/lora/merge.h"
 
 #include <filesystem>
+#include <map>
 
 #include "core/common/error.h"
-#include "core/lora/apply_plan.h"
-#include "core/lora/lora_adapter.h"
+#include "core/lora/adapter_set.h"
 #include "core/model/model.h"
 
 namespace aletheia {
 
-int mergeAdapters(Model& model) {
+Model mergedModel(const Model& base, const AdapterSet& adapters) {
     torch::NoGradGuard noGrad;
-    int merged = 0;
-    for (auto [cl, a] : loraLinears(model)) {
-        auto* l = const_cast<Linear*>(cl);
+    std::map<std::string, torch::Tensor> merged;
+    for (auto [l, a] : loraLinears(base, adapters)) {
         // [out, in] in memory for every family (GPT-2 Conv1D is transposed at load and at save).
-        auto sum = l->weight.to(torch::kFloat32) + a->mergedDelta().to(l->weight.device());
-        // In place, so every holder of the weight (state dict, tied views) sees the merge.
-        // Mapped weights are private copy-on-write mappings: the file on disk is untouched.
-        l->weight.copy_(sum);
-        l->adapter.reset();
-        ++merged;
+        const auto sum = l->weight.to(torch::kFloat32) + a->mergedDelta().to(l->weight.device());
+        merged[l->name] = sum.to(l->weight.scalar_type());
     }
-    return merged;
+    if (merged.size() != adapters.size()) fail("the adapters name projections this model does not have");
+    return base.withWeights(merged);
 }
 
-void saveMerged(Model& model, const std::string& dir, const std::string& tokenizerFrom) {
-    mergeAdapters(model);
-    model.save(dir);
+void saveMerged(const Model& base, const AdapterSet& adapters, const std::string& dir,
+                const std::string& tokenizerFrom) {
+    mergedModel(base, adapters).save(dir);
     if (tokenizerFrom.empty()) return;
     namespace fs = std::filesystem;
     for (const char* f : {"tokenizer.json", "tokenizer.json.gz", "tokenizer_config.json", "special_tokens_map.json"}) {

@@ -9,8 +9,8 @@
 #include "core/common/user_regex.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_writer.h"
+#include "core/lora/adapter_set.h"
 #include "core/lora/apply_plan.h"
-#include "core/lora/lora_adapter.h"
 #include "core/lora/peft_names.h"
 #include "core/model/model.h"
 
@@ -140,12 +140,13 @@ nlohmann::json peftConfig(const Model& model, const AdapterPlan& plan, const std
     return j;
 }
 
-void exportPeft(const Model& model, const AdapterPlan& plan, const std::string& dir, const std::string& baseModelName) {
+void exportPeft(const Model& model, const AdapterSet& adapters, const AdapterPlan& plan, const std::string& dir,
+                const std::string& baseModelName) {
     const nlohmann::json config = peftConfig(model, plan, baseModelName);
     NamedTensors tensors;
     for (const auto& c : plan.cells)
         for (const Linear* l : linearsOf(model, c)) {
-            auto* a = dynamic_cast<LoraAdapter*>(l->adapter.get());
+            const LoraAdapter* a = adapters.find(l->name);
             if (!a || a->spec().rank != c.rank)
                 fail("layer " + std::to_string(c.layer) + " '" + cellModule(*l) + "' carries no LoRA adapter of rank " +
                      std::to_string(c.rank) + "; export the plan the model was trained with");

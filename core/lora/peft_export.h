@@ -16,10 +16,11 @@
 namespace aletheia {
 
 class Model;
+class AdapterSet;
 
-// Writes `dir` (created if needed) from the model's current adapters, which must implement
-// `plan` (as applyPlan or importPeft left them). Both files are written atomically.
-void exportPeft(const Model& model, const AdapterPlan& plan, const std::string& dir,
+// Writes `dir` (created if needed) from `adapters` on `model`, which must implement `plan` (as
+// applyPlan or importPeft made them). Both files are written atomically.
+void exportPeft(const Model& model, const AdapterSet& adapters, const AdapterPlan& plan, const std::string& dir,
                 const std::string& baseModelName);
 
 // The adapter_config.json for `plan` on `model`. target_modules are the planned modules' short

@@ -7,7 +7,6 @@
 #include "core/common/error.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_reader.h"
-#include "core/lora/apply_plan.h"
 #include "core/lora/lora_adapter.h"
 #include "core/lora/peft_export.h"
 #include "core/lora/peft_names.h"
@@ -25,7 +24,7 @@ double alphaValue(const nlohmann::json& v, const std::string& file, const std::s
 }
 }  // namespace
 
-AdapterPlan importPeft(Model& model, const std::string& dir) {
+AdapterSet importPeft(const Model& model, const std::string& dir) {
     const std::string configPath = (fs::path(dir) / "adapter_config.json").string();
     const std::string weightsPath = (fs::path(dir) / "adapter_model.safetensors").string();
     if (!fs::exists(configPath)) failIn(dir, "not a PEFT adapter directory (no adapter_config.json)");
@@ -59,12 +58,7 @@ AdapterPlan importPeft(Model& model, const std::string& dir) {
         (key->which == 'A' ? slot.first : slot.second) = file->tensor(e.name);
     }
 
-    struct Pending {
-        Linear* linear;
-        torch::Tensor A, B;
-        LoraSpec spec;
-    };
-    std::vector<Pending> pending;
+    std::map<std::string, LoraSpec> specs;  // path -> spec, all checked before any adapter is made
     for (const auto& [path, ab] : weights) {
         Linear* l = byName[path];
         const auto& [A, B] = ab;
@@ -86,15 +80,18 @@ AdapterPlan importPeft(Model& model, const std::string& dir) {
         spec.alpha = alphaKey.empty() ? defaultAlpha : alphaValue(alphaPattern[alphaKey], configPath, "alpha_pattern." + alphaKey);
         spec.rslora = cfg.value("use_rslora", false);
         spec.dropout = cfg.value("lora_dropout", 0.0);
-        pending.push_back({l, A, B, spec});
+        specs[path] = spec;
     }
-    if (pending.empty()) failIn(weightsPath, "the adapter holds no LoRA weights");
+    if (specs.empty()) failIn(weightsPath, "the adapter holds no LoRA weights");
 
-    removeAdapters(model);
-    for (auto& p : model.parameters()) p.set_requires_grad(false);
-    for (auto& p : pending)
-        p.linear->adapter = std::make_shared<LoraAdapter>(p.A, p.B, p.spec, p.linear->weight.device());
-    return planOfAdapters(model);
+    AdapterSet set;
+    for (const Linear* l : model.linears()) {  // model order, as applyPlan makes them
+        const auto it = specs.find(l->name);
+        if (it == specs.end()) continue;
+        const auto& [A, B] = weights[l->name];
+        set.add(*l, LoraAdapter(A, B, it->second, l->weight.device()));
+    }
+    return set;
 }
 
 void loadPeftValues(const std::vector<TrainableParam>& params, const std::string& dir) {

@@ -3,18 +3,17 @@
 #include <string>
 #include <vector>
 
-#include "core/lora/apply_plan.h"
-#include "core/plan/adapter_plan.h"
+#include "core/lora/adapter_set.h"
 
 namespace aletheia {
 
 class Model;
 
-// Reads adapter_config.json + adapter_model.safetensors from `dir`, replaces the model's
-// adapters with the stored ones (frozen base, trainable A/B) and returns the plan they form.
+// Reads adapter_config.json + adapter_model.safetensors from `dir` into an adapter set for
+// `model` (trainable A/B; the model is only read); planOfAdapters gives the plan they form.
 // Throws aletheia::Error naming the file and tensor when a key names a module the model does
 // not have, when shapes disagree with the module, or when the adapter is not LoRA.
-AdapterPlan importPeft(Model& model, const std::string& dir);
+AdapterSet importPeft(const Model& model, const std::string& dir);
 
 // Overwrites trainable LoRA tensors (as applyPlan made them, named "<module path>.lora_A/_B")
 // with the values stored in the PEFT adapter directory `dir`, so that a run starts from an

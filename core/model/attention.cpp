@@ -13,10 +13,11 @@ namespace aletheia {
 namespace {
 
 // Runs every input projection once and collects its outputs by role (q, k, v).
-std::map<std::string, torch::Tensor> projectByRole(const torch::Tensor& x, const std::vector<Linear>& ls) {
+std::map<std::string, torch::Tensor> projectByRole(const torch::Tensor& x, const std::vector<Linear>& ls,
+                                                   const ForwardContext& ctx) {
     std::map<std::string, torch::Tensor> out;
     for (const auto& l : ls) {
-        auto y = linear(x, l);
+        auto y = linear(x, l, ctx);
         for (const auto& p : l.parts) out[p.role] = selectPart(y, p);
     }
     return out;
@@ -63,7 +64,7 @@ double maskValue(torch::ScalarType t) {
 torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const AttentionShape& s,
                         const ForwardContext& ctx) {
     const int64_t B = x.size(0), T = x.size(1);
-    auto r = projectByRole(x, a.in);
+    auto r = projectByRole(x, a.in, ctx);
     // q: [B, T, nh*hd] -> [B, T, nh, hd]
     auto q = r.at("q").view({B, T, s.numHeads, s.headDim});
     auto k = r.at("k").view({B, T, s.numKvHeads, s.headDim});
@@ -128,7 +129,7 @@ torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const A
         o = torch::matmul(p, v);
     }
     o = o.transpose(1, 2).reshape({B, T, s.numHeads * s.headDim});  // [B, T, nh*hd]
-    return linear(o, a.out);
+    return linear(o, a.out, ctx);
 }
 
 }  // namespace aletheia

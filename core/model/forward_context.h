@@ -1,5 +1,6 @@
 #pragma once
-// What every block needs besides its input: RoPE tables and the attention mask. Built once per
+// What every block needs besides its input: RoPE tables, the attention mask, and what the run
+// plugs into the projections (its LoRA adapters, the probe's gradient sinks). Built once per
 // forward by Model::context(), so a trainer calling block() layer by layer shares it.
 #include <cstdint>
 
@@ -7,9 +8,19 @@
 
 namespace aletheia {
 
-struct KvCache;  // generation (core/eval) will provide per-layer key/value storage
+struct KvCache;        // generation (core/eval) will provide per-layer key/value storage
+struct LinearAdapters; // core/model/linear.h
+struct LinearProbes;
 
-struct ForwardContext {
+// Owned by the run, not the model: the model's weights stay as loaded, and two runs on one
+// model never see each other's adapters. Null members: the plain base model.
+struct ForwardHooks {
+    const LinearAdapters* adapters = nullptr;  // e.g. a run's AdapterSet (core/lora)
+    bool dropout = false;                      // adapter dropout on: training forwards only
+    const LinearProbes* probes = nullptr;      // the gradient probe's sinks (core/probe)
+};
+
+struct ForwardContext : ForwardHooks {
     torch::Tensor cos, sin;     // [T, rotaryDim] activation dtype; undefined without RoPE
     torch::Tensor cosLocal, sinLocal;  // gemma3's sliding layers (their own base); undefined otherwise
     torch::Tensor allowed;      // [B, 1, T, S] bool, true = query t may see key s; undefined = plain causal

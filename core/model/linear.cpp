@@ -10,9 +10,13 @@ bool Linear::hasRole(const std::string& role) const {
     return false;
 }
 
-torch::Tensor linear(const torch::Tensor& x, const Linear& l) {
-    torch::Tensor y = l.probe ? l.probe->forward(x, l) : torch::nn::functional::linear(x, l.weight, l.bias);
-    if (l.adapter) y = y + l.adapter->delta(x);
+torch::Tensor linear(const torch::Tensor& x, const Linear& l, const ForwardContext& ctx) {
+    torch::Tensor y = ctx.probes ? ctx.probes->forward(x, l) : torch::Tensor();
+    if (!y.defined()) y = torch::nn::functional::linear(x, l.weight, l.bias);
+    if (ctx.adapters) {
+        const torch::Tensor d = ctx.adapters->delta(x, l, ctx.dropout);
+        if (d.defined()) y = y + d;
+    }
     return y;
 }
 

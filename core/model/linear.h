@@ -1,14 +1,16 @@
 #pragma once
-// One projection of a decoder layer, and THE single entry point every projection goes through.
-// LoRA (core/lora) plugs in as an adapter, the gradient probe (core/probe) as a probe, without the
-// decoder knowing either.
+// One projection of the model, and THE single entry point every projection goes through.
+// LoRA (core/lora) and the gradient probe (core/probe) plug in through the forward context, looked
+// up by the projection's name, without the decoder knowing either and without touching the weights
+// (as llama.cpp keeps LoRA beside the weights in build_lora_mm).
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <torch/types.h>
+
+#include "core/model/forward_context.h"
 
 namespace aletheia {
 
@@ -26,41 +28,42 @@ struct LogicalPart {
     }
 };
 
-// Anything that adds to a projection's output (LoRA). Implemented in core/lora.
-struct LinearAdapter {
-    virtual ~LinearAdapter() = default;
-    // x: [..., in] -> [..., out]
-    virtual torch::Tensor delta(const torch::Tensor& x) = 0;
+// What adds to projections' outputs (a run's LoRA adapters: core/lora's AdapterSet).
+struct LinearAdapters {
+    virtual ~LinearAdapters() = default;
+    // x: [..., in] -> [..., out], or an undefined tensor when `l` has no adapter here.
+    // `dropout`: the adapters' dropout is on (training forwards only).
+    virtual torch::Tensor delta(const torch::Tensor& x, const Linear& l, bool dropout) const = 0;
 };
 
-// Replaces the frozen base matmul while probing (custom autograd computing ||dL/dW|| in backward).
-// Implemented in core/probe.
-struct LinearProbe {
-    virtual ~LinearProbe() = default;
-    // Must compute x W^T (+ bias) like the plain path.
-    virtual torch::Tensor forward(const torch::Tensor& x, const Linear& l) = 0;
+// What replaces the frozen base matmul while probing (core/probe's gradient sinks: custom
+// autograd computing ||dL/dW|| in backward).
+struct LinearProbes {
+    virtual ~LinearProbes() = default;
+    // x W^T (+ bias) like the plain path, or an undefined tensor when `l` is not probed.
+    virtual torch::Tensor forward(const torch::Tensor& x, const Linear& l) const = 0;
 };
 
 struct Linear {
-    std::string name;     // HF prefix, e.g. "model.layers.3.self_attn.q_proj" (weight = name + ".weight")
+    std::string name;     // HF prefix, e.g. "model.layers.3.self_attn.q_proj" (weight = name + ".weight");
+                          // unique in a model: adapters and probes find a projection by it
     std::string module;   // PEFT target_modules name: "q_proj", "query_key_value", "c_attn", "w1", "gate",
                           // "shared_expert.gate_proj", "shared_expert_gate" ...
-    int layer = -1;
+    int layer = -1;       // -1 for the LM head
     int expert = -1;      // expert index for MoE experts, -1 otherwise
     std::vector<LogicalPart> parts;  // a non-fused module has one part covering all rows
     torch::Tensor weight;            // [out, in] always (GPT-2 Conv1D transposed at load)
     torch::Tensor bias;              // [out] or undefined
     bool conv1d = false;             // stored [in, out] on disk
-    std::shared_ptr<LinearAdapter> adapter;  // null = frozen base only
-    std::shared_ptr<LinearProbe> probe;      // non-null only while probing
 
     int64_t outFeatures() const { return weight.size(0); }
     int64_t inFeatures() const { return weight.size(1); }
     bool hasRole(const std::string& role) const;
 };
 
-// x: [..., in] -> [..., out]. probe ? probe->forward : x W^T + b; plus adapter->delta(x).
-torch::Tensor linear(const torch::Tensor& x, const Linear& l);
+// x: [..., in] -> [..., out]. The context's probe for `l`, else x W^T + b; plus the context's
+// adapter delta for `l`. The weights are only read.
+torch::Tensor linear(const torch::Tensor& x, const Linear& l, const ForwardContext& ctx);
 
 // The slice of a projection's output y: [..., out] that belongs to `part` -> [..., part.size()].
 torch::Tensor selectPart(const torch::Tensor& y, const LogicalPart& part);

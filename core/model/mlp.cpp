@@ -27,17 +27,17 @@ torch::Tensor activate(const torch::Tensor& x, const std::string& n) {
     return x;
 }
 
-torch::Tensor mlp(const torch::Tensor& x, const MlpParts& m, const std::string& act) {
+torch::Tensor mlp(const torch::Tensor& x, const MlpParts& m, const std::string& act, const ForwardContext& ctx) {
     torch::Tensor gate, up;
     for (const auto& l : m.in) {
-        auto y = linear(x, l);  // [..., out]
+        auto y = linear(x, l, ctx);  // [..., out]
         for (const auto& p : l.parts) {
             if (p.role == "gate") gate = selectPart(y, p);
             if (p.role == "up") up = selectPart(y, p);
         }
     }
     auto h = gate.defined() ? activate(gate, act) * up : activate(up, act);  // [..., I]
-    return linear(h, m.down);
+    return linear(h, m.down, ctx);
 }
 
 }  // namespace aletheia

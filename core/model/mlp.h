@@ -14,6 +14,6 @@ void checkActivation(const std::string& name);
 torch::Tensor activate(const torch::Tensor& x, const std::string& name);
 
 // x: [..., H] -> [..., H]. Gated when one of `m.in` has a "gate" part.
-torch::Tensor mlp(const torch::Tensor& x, const MlpParts& m, const std::string& act);
+torch::Tensor mlp(const torch::Tensor& x, const MlpParts& m, const std::string& act, const ForwardContext& ctx);
 
 }  // namespace aletheia

@@ -78,10 +78,12 @@ torch::Tensor Model::embed(const torch::Tensor& ids) const {
     return h;
 }
 
-ForwardContext Model::context(int64_t B, int64_t T, const torch::Tensor& attentionMask) const {
+ForwardContext Model::context(int64_t B, int64_t T, const torch::Tensor& attentionMask,
+                              const ForwardHooks& hooks) const {
     requireValid(s_);
     const ModelState& s = *s_;
     ForwardContext ctx;
+    static_cast<ForwardHooks&>(ctx) = hooks;
     if (s.spec->rope) std::tie(ctx.cos, ctx.sin) = ropeCosSin(s.config, s.invFreq, 0, T, s.dtype);
     if (s.invFreqLocal.defined()) std::tie(ctx.cosLocal, ctx.sinLocal) = ropeCosSin(s.localRope, s.invFreqLocal, 0, T, s.dtype);
     if (attentionMask.defined()) {
@@ -102,7 +104,7 @@ torch::Tensor Model::block(int i, const torch::Tensor& h, const ForwardContext& 
     shape.window = s.config.windowAt(i);
     shape.localRope = s.config.localRopeAt(i);
     auto ffn = [&](const torch::Tensor& x) {
-        return L.isMoe ? moe(x, L.moe, s.moeOptions) : mlp(x, L.mlp, s.config.activation);
+        return L.isMoe ? moe(x, L.moe, s.moeOptions, ctx) : mlp(x, L.mlp, s.config.activation, ctx);
     };
     if (s.config.parallelResidual) {  // gpt_neox, stablelm: both branches read the block input
         auto x1 = applyNorm(h, L.ln1);
@@ -118,22 +120,22 @@ torch::Tensor Model::block(int i, const torch::Tensor& h, const ForwardContext& 
     return x + ffn(applyNorm(x, L.ln2));
 }
 
-torch::Tensor Model::head(const torch::Tensor& h) const {
+torch::Tensor Model::head(const torch::Tensor& h, const ForwardContext& ctx) const {
     const ModelState& s = *s_;
-    auto logits = torch::nn::functional::linear(applyNorm(h, s.finalNorm), s.lmHead);  // [B, T, V]
+    auto logits = linear(applyNorm(h, s.finalNorm), s.head, ctx);  // [B, T, V]
     const double cap = s.config.finalSoftcap;  // gemma2: cap * tanh(logits / cap)
     return cap > 0 ? torch::tanh(logits / cap) * cap : logits;
 }
 
 ForwardOutput Model::forward(const torch::Tensor& ids, const torch::Tensor& attentionMask,
-                             const torch::Tensor& labels) const {
+                             const torch::Tensor& labels, const ForwardHooks& hooks) const {
     requireValid(s_);
     if (ids.dim() != 2) fail("input ids must be [B, T]");
     auto h = embed(ids);
-    const ForwardContext ctx = context(ids.size(0), ids.size(1), attentionMask);
+    const ForwardContext ctx = context(ids.size(0), ids.size(1), attentionMask, hooks);
     for (int i = 0; i < numLayers(); ++i) h = block(i, h, ctx);
     ForwardOutput out;
-    out.logits = head(h);
+    out.logits = head(h, ctx);
     if (labels.defined()) out.loss = causalLmLoss(out.logits, labels);
     return out;
 }

@@ -3,8 +3,10 @@
 // One implementation for every family; family differences live in family_spec.cpp.
 //
 // A Model is a cheap handle (shared state): copies share the same weights, so workers can pass it
-// around. Base weights have requires_grad = false; LoRA and the probe hook in via Linear.
+// around. Base weights have requires_grad = false and are never changed by a LoRA run or the
+// probe: those pass their adapters and gradient sinks in ForwardHooks (forward_context.h).
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,12 +65,15 @@ public:
     // Per-block entry points (a trainer can checkpoint activations or skip the graph below a layer).
     torch::Tensor embed(const torch::Tensor& ids) const;                 // ids: [B, T] -> h: [B, T, H]
     // attentionMask: [B, T] 1 = token, 0 = padding (optional).
-    ForwardContext context(int64_t B, int64_t T, const torch::Tensor& attentionMask = {}) const;
+    // hooks: the run's adapters / the probe's sinks that linear() looks up.
+    ForwardContext context(int64_t B, int64_t T, const torch::Tensor& attentionMask = {},
+                           const ForwardHooks& hooks = {}) const;
     torch::Tensor block(int i, const torch::Tensor& h, const ForwardContext& ctx) const;  // [B,T,H] -> [B,T,H]
-    torch::Tensor head(const torch::Tensor& h) const;                    // [B, T, H] -> logits [B, T, V]
+    // Final norm + LM head (through linear(), like every projection): [B, T, H] -> logits [B, T, V]
+    torch::Tensor head(const torch::Tensor& h, const ForwardContext& ctx) const;
 
     ForwardOutput forward(const torch::Tensor& ids, const torch::Tensor& attentionMask = {},
-                          const torch::Tensor& labels = {}) const;
+                          const torch::Tensor& labels = {}, const ForwardHooks& hooks = {}) const;
 
     // On-disk HF names and layouts (Conv1D back to [in, out]); tied lm_head omitted.
     std::vector<std::pair<std::string, torch::Tensor>> stateDict() const;
@@ -77,6 +82,11 @@ public:
     // Every weight (embeddings, norms, projections, biases), each once, for full fine-tuning.
     std::vector<torch::Tensor> parameters() const;
     ModelSummary summary() const;
+
+    // A new model sharing every tensor of this one except the projection weights in `weights`
+    // (Linear::name -> [out, in] in this model's dtype and device), which it holds instead. This
+    // model is not changed: how a merged copy is made without touching the base.
+    Model withWeights(const std::map<std::string, torch::Tensor>& weights) const;
 
 private:
     std::shared_ptr<ModelState> s_;

@@ -172,7 +172,11 @@ void buildSkeleton(ModelState& s) {
     s.embed = torch::empty({c.vocabSize, c.hiddenSize}, meta);
     if (!sp.posEmbed.empty()) s.posEmbed = torch::empty({c.maxPositions, c.hiddenSize}, meta);
     s.tied = c.tieWordEmbeddings;
-    if (!s.tied) s.lmHead = torch::empty({c.vocabSize, c.hiddenSize}, meta);
+    s.head = Linear{};
+    s.head.name = sp.lmHead.substr(0, sp.lmHead.rfind(".weight"));
+    s.head.module = s.head.name;
+    s.head.parts = {LogicalPart{"lm_head", {{0, c.vocabSize}}}};
+    if (!s.tied) s.head.weight = torch::empty({c.vocabSize, c.hiddenSize}, meta);
     s.finalNorm = b.norm(sp.norm, c.hiddenSize);
     s.layers.clear();
     s.layers.reserve(c.numLayers);
@@ -212,7 +216,7 @@ void buildSkeleton(ModelState& s) {
         }
     }
     b.slotNorm(sp.finalNorm, s.finalNorm, "norm");
-    if (!s.tied) b.slot(sp.lmHead, &s.lmHead, SlotKind::Matrix, "lm_head");
+    if (!s.tied) b.slot(sp.lmHead, &s.head.weight, SlotKind::Matrix, "lm_head");
 
     s.attnShape.numHeads = c.numHeads;
     s.attnShape.numKvHeads = c.numKvHeads;
@@ -226,7 +230,7 @@ void buildSkeleton(ModelState& s) {
 }
 
 void finishState(ModelState& s) {
-    if (s.tied) s.lmHead = s.embed;
+    if (s.tied) s.head.weight = s.embed;
     if (s.spec->rope) s.invFreq = ropeInverseFrequencies(s.config).to(s.device);
     if (s.spec->rope && s.config.ropeLocalTheta > 0) {
         // HF gemma3 builds its local rotary embedding from a copy of the config with this base and

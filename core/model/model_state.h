@@ -37,7 +37,7 @@ struct ModelState {
 
     torch::Tensor embed;     // [V, H]
     torch::Tensor posEmbed;  // [P, H] (gpt2) or undefined
-    torch::Tensor lmHead;    // [V, H]; the same tensor as embed when tied
+    Linear head;             // lm_head [V, H]; its weight is the embed tensor when tied
     bool tied = false;
     Norm finalNorm;
     std::vector<DecoderLayer> layers;

@@ -14,6 +14,6 @@ struct MoeOptions {
 };
 
 // x: [B, T, H] -> [B, T, H]
-torch::Tensor moe(const torch::Tensor& x, const MoeParts& m, const MoeOptions& o);
+torch::Tensor moe(const torch::Tensor& x, const MoeParts& m, const MoeOptions& o, const ForwardContext& ctx);
 
 }  // namespace aletheia

@@ -38,7 +38,7 @@ double timeProxyStep(const Model& model, const AdapterPlan& plan, const Batch& b
                 if (i == depth) h = h.detach().requires_grad_(true);  // backward stops here
                 h = model.block(i, h, ctx);
             }
-            auto loss = causalLmLoss(model.head(h), labels);
+            auto loss = causalLmLoss(model.head(h, ctx), labels);
             if (loss.requires_grad()) loss.backward();
             if (dev.is_cuda()) torch::cuda::synchronize();
         },

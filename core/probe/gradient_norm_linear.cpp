@@ -83,8 +83,13 @@ torch::Tensor gradNormLinear(const torch::Tensor& x, const torch::Tensor& weight
     return bias.defined() ? y + bias : y;
 }
 
-torch::Tensor GradNormProbe::forward(const torch::Tensor& x, const Linear& l) {
-    return gradNormLinear(x, l.weight, l.bias, anchor_, sink_);
+void GradNormProbes::add(const Linear& l, GradNormSink* sink) {
+    if (!sinks_.emplace(l.name, sink).second) fail("gradient probe: '" + l.name + "' probed twice");
+}
+
+torch::Tensor GradNormProbes::forward(const torch::Tensor& x, const Linear& l) const {
+    const auto it = sinks_.find(l.name);
+    return it == sinks_.end() ? torch::Tensor() : gradNormLinear(x, l.weight, l.bias, anchor_, it->second);
 }
 
 }  // namespace aletheia

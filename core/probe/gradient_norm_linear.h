@@ -6,6 +6,8 @@
 // instead of N in out and needs two [N, N] temporaries; otherwise dW is formed (one weight-sized
 // temporary) and dropped at once.
 #include <cstdint>
+#include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -34,15 +36,18 @@ torch::Tensor gradNormLinear(const torch::Tensor& x, const torch::Tensor& weight
 // x: [N, in], g: [N, out] -> [parts] fp64.
 torch::Tensor weightGradSqNorms(const torch::Tensor& x, const torch::Tensor& g, const std::vector<LogicalPart>& parts);
 
-// Plugs gradNormLinear into linear() (core/model/linear.h) for one Linear.
-class GradNormProbe : public LinearProbe {
+// The probe's sinks, one per probed Linear (by name), plugged into linear() (core/model/linear.h)
+// through ForwardHooks::probes: the probe owns them, the model never holds them.
+class GradNormProbes final : public LinearProbes {
 public:
-    GradNormProbe(GradNormSink* sink, torch::Tensor anchor) : sink_(sink), anchor_(std::move(anchor)) {}
-    torch::Tensor forward(const torch::Tensor& x, const Linear& l) override;
+    explicit GradNormProbes(torch::Tensor anchor) : anchor_(std::move(anchor)) {}
+    // `sink` must outlive every forward and backward that uses this set.
+    void add(const Linear& l, GradNormSink* sink);
+    torch::Tensor forward(const torch::Tensor& x, const Linear& l) const override;
 
 private:
-    GradNormSink* sink_;
     torch::Tensor anchor_;
+    std::unordered_map<std::string, GradNormSink*> sinks_;  // Linear::name -> sink
 };
 
 }  // namespace aletheia

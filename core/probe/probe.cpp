@@ -1,7 +1,6 @@
 #include "core/probe/probe.h"
 
 #include <map>
-#include <memory>
 
 #include <torch/torch.h>
 
@@ -60,35 +59,17 @@ Layout layoutOf(const Model& model) {
     return lay;
 }
 
-torch::Tensor lossOf(const Model& model, const Batch& b) {
+torch::Tensor lossOf(const Model& model, const Batch& b, const ForwardHooks& hooks = {}) {
     const auto dev = model.device();
     const auto ids = b.input_ids.to(dev);
     const auto labels = b.labels.defined() ? b.labels.to(dev) : ids;
     const auto mask = b.attention_mask.defined() ? b.attention_mask.to(dev) : torch::Tensor();
-    auto loss = model.forward(ids, mask, labels).loss;
+    auto loss = model.forward(ids, mask, labels, hooks).loss;
     if (!loss.defined() || !loss.requires_grad()) fail("gradient probe: the model's loss does not depend on the probed weights");
     return loss;
 }
 
 bool keepGoing(const StopToken* stop) { return !stop || (!stop->stopRequested() && stop->waitWhilePaused()); }
-
-// Installs the probes and removes them however the probe ends (stop, exception).
-class ProbeInstall {
-public:
-    ProbeInstall(const std::vector<Linear*>& linears, std::vector<GradNormSink>& sinks, const torch::Tensor& anchor)
-        : linears_(linears) {
-        for (size_t i = 0; i < linears.size(); ++i)
-            linears[i]->probe = std::make_shared<GradNormProbe>(&sinks[i], anchor);
-    }
-    ~ProbeInstall() {
-        for (Linear* l : linears_) l->probe.reset();
-    }
-    ProbeInstall(const ProbeInstall&) = delete;
-    ProbeInstall& operator=(const ProbeInstall&) = delete;
-
-private:
-    std::vector<Linear*> linears_;
-};
 
 // The reference's chunks toggle requires_grad on base weights; always switch them back off.
 class TrainableChunk {
@@ -158,13 +139,16 @@ ProbeStats probeStats(const Model& model, const std::vector<Batch>& batches,
     // reaches all linears while embeddings and weights stay frozen.
     const auto anchor = torch::zeros({}, torch::TensorOptions().dtype(model.dtype()).device(model.device()))
                             .requires_grad_(true);
-    ProbeInstall install(lay.linears, sinks, anchor);
+    GradNormProbes probes(anchor);
+    for (size_t i = 0; i < sinks.size(); ++i) probes.add(*lay.linears[i], &sinks[i]);
+    ForwardHooks hooks;
+    hooks.probes = &probes;
     for (const auto& batch : batches) {
         if (!keepGoing(stop)) break;
         for (size_t i = 0; i < sinks.size(); ++i) sinks[i].reset(lay.linears[i]->weight);
         {
             torch::AutoGradMode grad(true);
-            lossOf(model, batch).backward();
+            lossOf(model, batch, hooks).backward();
         }
         for (size_t i = 0; i < sinks.size(); ++i) {
             if (sinks[i].calls > 1)

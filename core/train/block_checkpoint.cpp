@@ -20,7 +20,8 @@ torch::Tensor runBlock(const Model& model, int layer, const torch::Tensor& h, co
 at::Generator cudaGenerator() { return at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0)); }
 
 // Everything the recomputation needs is kept in the autograd context (tensors and scalars),
-// except the Model, which is the caller's object and outlives every backward of its step.
+// except the Model and the context's hooks (adapters, probes), which are the caller's objects and
+// outlive every backward of its step.
 struct CheckpointFn : public torch::autograd::Function<CheckpointFn> {
     // `anchor` requires grad so the output joins the graph even when h does not (the lowest
     // adapted block gets a no-grad input); its gradient is never used.
@@ -38,6 +39,9 @@ struct CheckpointFn : public torch::autograd::Function<CheckpointFn> {
         c->saved_data["sin_local"] = ctx.sinLocal;
         c->saved_data["allowed"] = ctx.allowed;
         c->saved_data["offset"] = ctx.positionOffset;
+        c->saved_data["adapters"] = reinterpret_cast<int64_t>(ctx.adapters);
+        c->saved_data["dropout"] = ctx.dropout;
+        c->saved_data["probes"] = reinterpret_cast<int64_t>(ctx.probes);
         c->saved_data["cpu_rng"] = at::detail::getDefaultCPUGenerator().get_state();
         if (h.is_cuda()) c->saved_data["cuda_rng"] = cudaGenerator().get_state();
         return runBlock(*model, int(layer), h, ctx, autocast);  // grad mode is off in here
@@ -54,6 +58,9 @@ struct CheckpointFn : public torch::autograd::Function<CheckpointFn> {
         ctx.sinLocal = c->saved_data["sin_local"].toTensor();
         ctx.allowed = c->saved_data["allowed"].toTensor();
         ctx.positionOffset = c->saved_data["offset"].toInt();
+        ctx.adapters = reinterpret_cast<const LinearAdapters*>(c->saved_data["adapters"].toInt());
+        ctx.dropout = c->saved_data["dropout"].toBool();
+        ctx.probes = reinterpret_cast<const LinearProbes*>(c->saved_data["probes"].toInt());
 
         // Replay dropout exactly: swap in the forward-time generator states, then put them back.
         auto cpuGen = at::detail::getDefaultCPUGenerator();

@@ -10,8 +10,8 @@ namespace aletheia {
 
 class Model;
 
-// h: [B, T, H] -> [B, T, H], like model.block(i, h, ctx). `model` must outlive the backward
-// pass; the context is copied.
+// h: [B, T, H] -> [B, T, H], like model.block(i, h, ctx). `model` and the context's adapters and
+// probes must outlive the backward pass; the rest of the context is copied.
 torch::Tensor checkpointedBlock(const Model& model, int i, const torch::Tensor& h, const ForwardContext& ctx,
                                 bool autocast);
 

@@ -22,7 +22,7 @@ LossSum forwardLossSum(const Model& model, const Batch& batch, const ForwardOpti
     auto mask = batch.attention_mask.defined() ? batch.attention_mask.to(device) : torch::Tensor();
     const int64_t B = ids.size(0), T = ids.size(1);
     CudaAutocastGuard autocast(o.autocast);
-    const ForwardContext ctx = model.context(B, T, mask);
+    const ForwardContext ctx = model.context(B, T, mask, o.hooks);
 
     const int first = std::max(0, o.first_grad_layer);
     torch::Tensor h;  // [B, T, H]
@@ -45,7 +45,7 @@ LossSum forwardLossSum(const Model& model, const Batch& batch, const ForwardOpti
             });
         }
     }
-    auto logits = model.head(h);  // [B, T, V]
+    auto logits = model.head(h, ctx);  // [B, T, V]
     const int64_t V = logits.size(2);
     auto shiftLogits = logits.narrow(1, 0, T - 1).to(torch::kFloat).reshape({-1, V});  // [B*(T-1), V]
     auto shiftLabels = batch.labels.narrow(1, 1, T - 1).reshape({-1}).to(device);      // [B*(T-1)]

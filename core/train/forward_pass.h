@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include "core/model/forward_context.h"
 #include "core/train/batch_source.h"
 
 namespace aletheia {
@@ -18,6 +19,7 @@ struct ForwardOptions {
     int first_grad_layer = 0;          // blocks below run under NoGradGuard
     bool activation_checkpointing = false;
     bool autocast = false;             // CUDA bf16 autocast around the forward
+    ForwardHooks hooks;                // the run's adapters (and their dropout) for linear()
     // Test hook: when set, counts block outputs that backward actually passes through.
     std::atomic<int>* backward_blocks = nullptr;
 };

@@ -2,10 +2,13 @@
 // What a training run tells its observer (CLI progress line, GUI charts) and returns.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace aletheia {
+
+class AdapterSet;
 
 // After every optimizer step.
 struct StepEvent {
@@ -46,6 +49,9 @@ struct TrainResult {
     std::vector<double> losses;        // per step of this call
     std::vector<EvalEvent> evals;
     std::string last_checkpoint;       // directory; empty if none was written
+    // The run's trained LoRA adapters (core/lora/adapter_set.h), kept beside the model, which the
+    // run left unchanged; null in full fine-tuning.
+    std::shared_ptr<const AdapterSet> adapters;
 };
 
 }  // namespace aletheia

@@ -50,9 +50,9 @@ void timeRun(Model& model, const AdapterPlan& plan, BatchSource& data, const Ste
         out.peakMemoryBytes = std::max(out.peakMemoryBytes, e.peak_memory_bytes);
     };
     resetPeakMemory(model.device());
-    train(model, plan, data, nullptr, o, obs, stop);
+    const TrainResult r = train(model, plan, data, nullptr, o, obs, stop);
     out.trainableParams = 0;
-    for (const auto& p : adapterParameters(model)) out.trainableParams += p.tensor.numel();
+    for (const auto& p : adapterParameters(*r.adapters)) out.trainableParams += p.tensor.numel();
 }
 
 }  // namespace

@@ -31,8 +31,7 @@ struct StepTimes {
 };
 
 // One StepTimes per plan, in the order given. Every run starts from fresh adapters (applyPlan)
-// on the same batches (the first ones of `data`); afterwards the model carries the last run's
-// adapters. A stop request ends the benchmark after the current step, with what was timed.
+// on the same batches (the first ones of `data`); the model is left as it was. A stop request ends the benchmark after the current step, with what was timed.
 std::vector<StepTimes> timeTrainingSteps(Model& model, const std::vector<AdapterPlan>& plans, BatchSource& data,
                                          const StepBenchOptions& options, const ProgressFn& progress = {},
                                          StopToken* stop = nullptr);

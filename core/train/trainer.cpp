@@ -4,6 +4,8 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
 
 #include "core/common/error.h"
 #include "core/lora/apply_plan.h"
@@ -44,6 +46,21 @@ void validate(const TrainOptions& o) {
     if (o.max_seq_len == 1) fail("max_seq_len 1 leaves no next token to predict");
     parseLrSchedule(o.schedule);
 }
+
+// Full fine-tuning makes the model's weights trainable for the run only: frozen again however it
+// ends, as every other run (LoRA, probe) expects the base weights.
+class UnfrozenWeights {
+public:
+    explicit UnfrozenWeights(const Model& model) : params_(model.parameters()) {}
+    ~UnfrozenWeights() {
+        for (auto& p : params_) p.set_requires_grad(false);
+    }
+    UnfrozenWeights(const UnfrozenWeights&) = delete;
+    UnfrozenWeights& operator=(const UnfrozenWeights&) = delete;
+
+private:
+    std::vector<torch::Tensor> params_;
+};
 
 // Trainable tensors with their layer (for per-layer update norms).
 std::vector<TrainableParam> fullParameters(Model& model) {
@@ -121,12 +138,13 @@ int64_t plannedSteps(const TrainOptions& o, const BatchSource& data) {
     return std::max<int64_t>(1, (micro + o.grad_accum - 1) / o.grad_accum);
 }
 
-EvalEvent evaluate(Model& model, BatchSource& data, int64_t maxBatches, bool autocast) {
+EvalEvent evaluate(const Model& model, const AdapterSet* adapters, BatchSource& data, int64_t maxBatches,
+                   bool autocast) {
     torch::NoGradGuard noGrad;
-    setAdaptersTraining(model, false);
     const int64_t n = maxBatches > 0 ? std::min(maxBatches, data.batchesPerEpoch()) : data.batchesPerEpoch();
     ForwardOptions fo;
     fo.autocast = autocast;
+    fo.hooks.adapters = adapters;
     torch::Tensor sum = torch::zeros({}, torch::kFloat64);
     int64_t tokens = 0;
     for (int64_t i = 0; i < n; ++i) {
@@ -135,7 +153,6 @@ EvalEvent evaluate(Model& model, BatchSource& data, int64_t maxBatches, bool aut
         sum += r.sum.to(torch::kCPU, torch::kFloat64);
         tokens += r.tokens;
     }
-    setAdaptersTraining(model, true);
     EvalEvent e;
     e.tokens = tokens;
     e.loss = tokens > 0 ? sum.item<double>() / double(tokens) : std::nan("");
@@ -153,15 +170,18 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
     const std::string ckptRoot = o.output_dir.empty() ? "" : (std::filesystem::path(o.output_dir) / "checkpoints").string();
 
     torch::manual_seed(o.seed);  // dropout draws from the default generators
-    std::vector<TrainableParam> params = o.full_finetune ? fullParameters(model) : applyPlan(model, plan, o.seed);
+    // The run's own adapters, beside the model (null in full fine-tuning).
+    const std::shared_ptr<const AdapterSet> adapters =
+        o.full_finetune ? nullptr : std::make_shared<const AdapterSet>(applyPlan(model, plan, o.seed));
+    std::optional<UnfrozenWeights> unfrozen;
+    if (o.full_finetune) unfrozen.emplace(model);
+    std::vector<TrainableParam> params = o.full_finetune ? fullParameters(model) : adapterParameters(*adapters);
     if (!o.init_adapter.empty() && !o.full_finetune) loadPeftValues(params, o.init_adapter);
     if (o.full_finetune) {
-        removeAdapters(model);
         if (model.dtype() != torch::kFloat32)
             log(obs, "full fine-tuning updates the model's " + std::string(c10::toString(model.dtype())) +
                          " weights directly (no fp32 master copy); load the model as fp32 for exact updates");
     }
-    setAdaptersTraining(model, true);
     std::vector<AdamW::Param> optParams;
     for (const auto& p : params) optParams.push_back({p.name, p.tensor, !o.full_finetune || p.tensor.dim() >= 2});
     AdamW optimizer(optParams, AdamWOptions{0.9, 0.999, 1e-8, o.weight_decay});
@@ -172,8 +192,11 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
     fo.first_grad_layer = o.full_finetune ? 0 : plan.lowestLayer();
     fo.activation_checkpointing = o.activation_checkpointing;
     fo.autocast = autocast;
+    fo.hooks.adapters = adapters.get();
+    fo.hooks.dropout = true;
 
     TrainResult result;
+    result.adapters = adapters;
     int64_t step = 0, microIndex = 0;
     std::vector<double> allLosses;
 
@@ -218,7 +241,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
     };
     auto runEval = [&]() {
         if (!val) return;
-        EvalEvent e = evaluate(model, *val, o.eval_batches, autocast);
+        EvalEvent e = evaluate(model, adapters.get(), *val, o.eval_batches, autocast);
         e.step = step;
         result.evals.push_back(e);
         if (obs.onEval) obs.onEval(e);
@@ -324,7 +347,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
             if (params[i].layer >= 0 && params[i].layer < numLayers)
                 ev.layer_update_norms[size_t(params[i].layer)] += updates[i] * updates[i];
         for (auto& v : ev.layer_update_norms) v = std::sqrt(v);
-        if (!o.full_finetune) ev.layer_delta_norms = layerDeltaNorms(model);
+        if (!o.full_finetune) ev.layer_delta_norms = layerDeltaNorms(*adapters, numLayers);
         if (obs.onStep) obs.onStep(ev);
 
         if (o.eval_every > 0 && step % o.eval_every == 0) {

@@ -5,7 +5,7 @@
 //
 //   TrainObserver obs;  obs.onStep = [](const StepEvent& e) { ... };
 //   TrainResult r = train(model, plan, trainData, &valData, options, obs, &stopToken);
-//   exportPeft(model, planOfAdapters(model), "out/adapter", "base-model-name");
+//   exportPeft(model, *r.adapters, plan, "out/adapter", "base-model-name");
 //
 // A plain synchronous function: the CLI calls it directly, the GUI from a worker thread.
 #include <string>
@@ -19,8 +19,11 @@
 namespace aletheia {
 
 class Model;
+class AdapterSet;
 
-// Trains `model` in place; after it returns the model carries the trained adapters.
+// Trains LoRA adapters for `plan` beside the frozen `model` (which it leaves as it was) and hands
+// them back in TrainResult::adapters; full fine-tuning (options.full_finetune) updates the
+// model's own weights instead.
 // `val` may be null (no evaluation). `stop` may be null. `resumeFrom`: a checkpoint directory,
 // or the string "latest" for the newest under <output_dir>/checkpoints; "" starts fresh.
 // Stop: finishes the current step, writes a checkpoint (if output_dir is set) and returns.
@@ -30,8 +33,10 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& trainData,
                   const TrainOptions& options, TrainObserver& observer, StopToken* stop = nullptr,
                   const std::string& resumeFrom = "");
 
-// Mean token loss of the model on (up to `maxBatches`, 0 = all) batches of `data`, no grad.
-EvalEvent evaluate(Model& model, BatchSource& data, int64_t maxBatches, bool autocast = false);
+// Mean token loss of the model with `adapters` (null: the base model; dropout off) on (up to
+// `maxBatches`, 0 = all) batches of `data`, no grad.
+EvalEvent evaluate(const Model& model, const AdapterSet* adapters, BatchSource& data, int64_t maxBatches,
+                   bool autocast = false);
 
 // Whether TrainOptions::precision runs bf16 autocast on `device`: "auto" and "bf16" do on CUDA,
 // nothing does on CPU. Throws aletheia::Error for an unknown precision. Evaluation outside

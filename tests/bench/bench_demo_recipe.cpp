@@ -41,9 +41,11 @@ std::shared_ptr<std::vector<text::Example>> tokenized(const std::vector<std::str
     return out;
 }
 
-double lossOn(Model& m, std::shared_ptr<std::vector<text::Example>> set, int32_t pad) {
+// Mean loss of the model with `adapters` (null: the base model).
+double lossOn(const Model& m, std::shared_ptr<std::vector<text::Example>> set, int32_t pad,
+              const AdapterSet* adapters = nullptr) {
     ExampleBatchSource src(set, 64, pad, 0, false);
-    return evaluate(m, src, 0).loss;
+    return evaluate(m, adapters, src, 0).loss;
 }
 
 struct FineTune {
@@ -92,9 +94,8 @@ FineTune fineTune(const std::string& modelDir, bool selective, const Tokenizer& 
     auto result = train(model, plan, data, nullptr, t, obs);
     r.seconds = since(start);
     r.trainable = trainableParams(plan, scores.table);
-    (void)result;
-    r.taskAfter = lossOn(model, taskVal, pad);
-    r.generalAfter = lossOn(model, general, pad);
+    r.taskAfter = lossOn(model, taskVal, pad, result.adapters.get());
+    r.generalAfter = lossOn(model, general, pad, result.adapters.get());
     return r;
 }
 

@@ -161,18 +161,20 @@ int main(int argc, char** argv) {
     const char* stepKind = "real LoRA step: core/lora adapters on the plan's cells, forward + backward + "
                            "core/train AdamW update of the adapters";
     const StepTimer timer = [&](const AdapterPlan& p) {
-        const auto params = applyPlan(model, p, 0);
+        const AdapterSet adapters = applyPlan(model, p, 0);
+        ForwardHooks hooks;
+        hooks.adapters = &adapters;
+        hooks.dropout = true;  // a training step
         std::vector<AdamW::Param> named;
-        for (const auto& tp : params) named.push_back({tp.name, tp.tensor, true});
+        for (const auto& tp : adapterParameters(adapters)) named.push_back({tp.name, tp.tensor, true});
         AdamW opt(named, AdamWOptions{});
         const double t = medianSeconds(
             [&] {
-                model.forward(step.input_ids, {}, step.input_ids).loss.backward();
+                model.forward(step.input_ids, {}, step.input_ids, hooks).loss.backward();
                 opt.step(1e-4);
                 opt.zeroGrad();
             },
             repeats);
-        removeAdapters(model);
         return t;
     };
 #else

@@ -54,20 +54,23 @@ AdapterPlan uniformPlan(const Model& m, int rank, double alpha) {
 }
 
 // B = 0 makes an adapter a no-op; give it values so round trips are meaningful.
-void perturbAdapters(const Model& m, uint64_t seed) {
+void perturbAdapters(const Model& m, const AdapterSet& adapters, uint64_t seed) {
     torch::NoGradGuard g;
     auto gen = at::detail::createCPUGenerator(seed);
-    for (auto [l, a] : loraLinears(m)) {
+    for (auto [l, a] : loraLinears(m, adapters)) {
         (void)l;
         a->B.copy_(torch::randn(a->B.sizes(), gen) * 0.05);
     }
 }
 
-torch::Tensor logitsOf(const Model& m) {
+// Logits of fixed ids, with `adapters` (dropout off) or of the base model.
+torch::Tensor logitsOf(const Model& m, const AdapterSet* adapters = nullptr) {
     torch::NoGradGuard g;
     auto gen = at::detail::createCPUGenerator(7);
     auto ids = torch::randint(0, m.config().vocabSize, {2, 10}, gen);
-    return m.forward(ids).logits;
+    ForwardHooks hooks;
+    hooks.adapters = adapters;
+    return m.forward(ids, {}, {}, hooks).logits;
 }
 
 // Runs f, expecting an aletheia::Error whose message contains every one of `parts`.
@@ -115,12 +118,12 @@ private slots:
             a.B.normal_();
         }
         auto x = torch::randn({2, 5, 12});
-        auto viaDelta = a.delta(x);                                  // [2, 5, 6]
+        auto viaDelta = a.delta(x, false);                               // [2, 5, 6]
         auto viaMerge = torch::matmul(x, a.mergedDelta().t());       // [2, 5, 6]
         QVERIFY(torch::allclose(viaDelta, viaMerge, 1e-5, 1e-5));
         QVERIFY(std::abs(a.deltaNorm().item<double>() - a.mergedDelta().norm().item<double>()) < 1e-4);
         // bf16 input: fp32 adapter arithmetic, output back in bf16.
-        QCOMPARE(a.delta(x.to(torch::kBFloat16)).scalar_type(), torch::kBFloat16);
+        QCOMPARE(a.delta(x.to(torch::kBFloat16), false).scalar_type(), torch::kBFloat16);
     }
 
     void dropoutOnlyWhileTraining() {
@@ -130,10 +133,8 @@ private slots:
             a.B.normal_();
         }
         auto x = torch::randn({3, 16});
-        a.training = false;
-        QVERIFY(torch::equal(a.delta(x), a.delta(x)));
-        a.training = true;
-        QVERIFY(!torch::equal(a.delta(x), a.delta(x)));
+        QVERIFY(torch::equal(a.delta(x, false), a.delta(x, false)));
+        QVERIFY(!torch::equal(a.delta(x, true), a.delta(x, true)));
     }
 
     void applyPlanPlacesExactlyTheCells_data() {
@@ -145,17 +146,18 @@ private slots:
         Model m = Model::load(fixture(family.toStdString()));
         const AdapterPlan plan = unevenPlan(m);
         const auto before = logitsOf(m);
-        auto params = applyPlan(m, plan, 42);
+        const AdapterSet adapters = applyPlan(m, plan, 42);
+        const auto params = adapterParameters(adapters);
         QCOMPARE(params.size(), plan.cells.size() * 2);
-        QCOMPARE(int(loraLinears(m).size()), int(plan.cells.size()));
+        QCOMPARE(int(loraLinears(m, adapters).size()), int(plan.cells.size()));
         for (const Linear* l : m.linears())
-            QCOMPARE(bool(l->adapter), plan.find(l->layer, cellModule(*l)) != nullptr);
+            QCOMPARE(adapters.find(l->name) != nullptr, plan.find(l->layer, cellModule(*l)) != nullptr);
         for (const auto& p : m.parameters()) QVERIFY(!p.requires_grad());
         for (const auto& p : params) QVERIFY(p.tensor.requires_grad());
         // B = 0: an untrained adapter leaves the model's function unchanged.
+        QVERIFY(torch::equal(before, logitsOf(m, &adapters)));
+        // The set lives beside the model: without it, the base model.
         QVERIFY(torch::equal(before, logitsOf(m)));
-        removeAdapters(m);
-        QVERIFY(loraLinears(m).empty());
     }
 
     void unknownModuleThrowsAndChangesNothing() {
@@ -170,7 +172,6 @@ private slots:
             QVERIFY(std::string(e.what()).find("query_key_value") != std::string::npos);
             QVERIFY(std::string(e.what()).find("q_proj") != std::string::npos);  // lists what exists
         }
-        QVERIFY(loraLinears(m).empty());
         plan.cells = {{0, "q_proj", 0, 8}};
         QVERIFY_THROWS_EXCEPTION(Error, applyPlan(m, plan, 1));
     }
@@ -181,11 +182,11 @@ private slots:
         const std::string fam = family.toStdString();
         Model m = Model::load(fixture(fam));
         const AdapterPlan plan = unevenPlan(m);
-        applyPlan(m, plan, 5);
-        perturbAdapters(m, 11);
-        const auto adapted = logitsOf(m);
+        const AdapterSet adapters = applyPlan(m, plan, 5);
+        perturbAdapters(m, adapters, 11);
+        const auto adapted = logitsOf(m, &adapters);
         const auto dir = scratch(fam + "_adapter");
-        exportPeft(m, plan, dir.string(), "fixtures/" + fam);
+        exportPeft(m, adapters, plan, dir.string(), "fixtures/" + fam);
 
         // The files as PEFT reads them.
         auto cfg = readJsonFile((dir / "adapter_config.json").string());
@@ -197,7 +198,7 @@ private slots:
         auto st = SafetensorsFile::open((dir / "adapter_model.safetensors").string());
         QCOMPARE(QString::fromStdString(st->metadata().at("format")), QString("pt"));
         QCOMPARE(st->entries().size(), plan.cells.size() * 2);
-        for (auto [l, a] : loraLinears(m)) {
+        for (auto [l, a] : loraLinears(m, adapters)) {
             const auto A = st->tensor("base_model.model." + l->name + ".lora_A.weight");
             const auto B = st->tensor("base_model.model." + l->name + ".lora_B.weight");
             QCOMPARE(A.sizes().vec(), (std::vector<int64_t>{a->spec().rank, l->inFeatures()}));
@@ -212,7 +213,8 @@ private slots:
 
         // Import onto a fresh copy of the base model: identical logits.
         Model fresh = Model::load(fixture(fam));
-        const AdapterPlan back = importPeft(fresh, dir.string());
+        const AdapterSet imported = importPeft(fresh, dir.string());
+        const AdapterPlan back = planOfAdapters(imported);
         QCOMPARE(back.cells.size(), plan.cells.size());
         for (const auto& c : plan.cells) {
             const AdapterCell* b = back.find(c.layer, c.module);
@@ -220,16 +222,18 @@ private slots:
             QCOMPARE(b->rank, c.rank);
             QCOMPARE(b->alpha, c.alpha);
         }
-        QVERIFY(torch::equal(logitsOf(fresh), adapted));
+        QVERIFY(torch::equal(logitsOf(fresh, &imported), adapted));
 
-        // Merge: no adapters left, same function (1e-4); saved merged checkpoint loads back.
-        QCOMPARE(mergeAdapters(fresh), int(plan.cells.size()));
-        QVERIFY(loraLinears(fresh).empty());
-        const auto merged = logitsOf(fresh);
+        // Merge into a new model: no adapters needed, same function (1e-4); the base is left as
+        // it was; saved merged checkpoint loads back.
+        const auto baseLogits = logitsOf(fresh);
+        const Model mergedCopy = mergedModel(fresh, imported);
+        const auto merged = logitsOf(mergedCopy);
         QVERIFY2(torch::allclose(merged, adapted, 1e-4, 1e-4),
                  qPrintable(QString("max diff %1").arg((merged - adapted).abs().max().item<double>())));
+        QVERIFY(torch::equal(logitsOf(fresh), baseLogits));
         const auto mdir = scratch(fam + "_merged");
-        fresh.save(mdir.string());
+        mergedCopy.save(mdir.string());
         Model reloaded = Model::load(mdir.string());
         QVERIFY(torch::allclose(logitsOf(reloaded), adapted, 1e-4, 1e-4));
     }
@@ -237,7 +241,6 @@ private slots:
     void uniformPlanUsesShortTargetNames() {
         Model m = Model::load(fixture("llama"));
         AdapterPlan plan = uniformPlan(m, 8, 16);
-        applyPlan(m, plan, 1);
         auto cfg = peftConfig(m, plan, "base");
         QCOMPARE(cfg["target_modules"].size(), size_t(7));  // q k v o gate up down
         QVERIFY(cfg["rank_pattern"].empty());
@@ -247,7 +250,6 @@ private slots:
         // experts.N.gate_proj) must fall back to full paths that PEFT matches exactly.
         Model moe = Model::load(fixture("qwen2_moe"));
         AdapterPlan sel = unevenPlan(moe);
-        applyPlan(moe, sel, 1);
         auto c2 = peftConfig(moe, sel, "base");
         for (const auto& t : c2["target_modules"]) QVERIFY(t.get<std::string>().find("layers.") != std::string::npos);
     }
@@ -255,12 +257,11 @@ private slots:
     void importRejectsForeignModules() {
         Model llama = Model::load(fixture("llama"));
         AdapterPlan plan = unevenPlan(llama);
-        applyPlan(llama, plan, 1);
+        const AdapterSet adapters = applyPlan(llama, plan, 1);
         const auto dir = scratch("foreign");
-        exportPeft(llama, plan, dir.string(), "llama");
+        exportPeft(llama, adapters, plan, dir.string(), "llama");
         Model neox = Model::load(fixture("gpt_neox"));
         QVERIFY_THROWS_EXCEPTION(Error, importPeft(neox, dir.string()));
-        QVERIFY(loraLinears(neox).empty());
         QVERIFY_THROWS_EXCEPTION(Error, importPeft(neox, scratch("empty").string()));
     }
     // Hardening (issue #20): a real exported adapter, mutated. A very long tensor name overflowed

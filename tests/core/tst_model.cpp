@@ -32,17 +32,19 @@ double maxDiff(const torch::Tensor& a, const torch::Tensor& b) {
     return (a.to(torch::kFloat) - b.to(torch::kFloat)).abs().max().item<double>();
 }
 
-struct AddOne : LinearAdapter {
-    torch::Tensor delta(const torch::Tensor& x) override {
+// Adds 1 to the output of the one projection named `name`.
+struct AddOne : LinearAdapters {
+    torch::Tensor delta(const torch::Tensor& x, const Linear& l, bool) const override {
+        if (l.name != name) return {};
         auto s = x.sizes().vec();
-        s.back() = out;
+        s.back() = l.outFeatures();
         return torch::ones(s, x.options());
     }
-    int64_t out = 0;
+    std::string name;
 };
-struct CountingProbe : LinearProbe {
-    int calls = 0;
-    torch::Tensor forward(const torch::Tensor& x, const Linear& l) override {
+struct CountingProbe : LinearProbes {
+    mutable int calls = 0;
+    torch::Tensor forward(const torch::Tensor& x, const Linear& l) const override {
         ++calls;
         return torch::nn::functional::linear(x, l.weight, l.bias);
     }
@@ -130,7 +132,7 @@ private slots:
         auto h = m.embed(x);  // [B, T, H]
         auto ctx = m.context(2, 7);
         for (int i = 0; i < m.numLayers(); ++i) h = m.block(i, h, ctx);
-        QCOMPARE(maxDiff(m.head(h), m.forward(x).logits), 0.0);
+        QCOMPARE(maxDiff(m.head(h, ctx), m.forward(x).logits), 0.0);
     }
 
     void linearsDescribeModules() {
@@ -169,17 +171,17 @@ private slots:
         Model m = Model::load(kFixtures + "llama");
         auto x = ids(1, 5, m.config().vocabSize);
         auto base = m.forward(x).logits;
-        Linear* down = m.layerLinears(2).back();
-        auto add = std::make_shared<AddOne>();
-        add->out = down->outFeatures();
-        down->adapter = add;
-        QVERIFY(maxDiff(m.forward(x).logits, base) > 1e-3);
-        down->adapter.reset();
-        auto probe = std::make_shared<CountingProbe>();
-        for (Linear* l : m.linears()) l->probe = probe;
-        QCOMPARE(maxDiff(m.forward(x).logits, base), 0.0);
-        QCOMPARE(probe->calls, int(m.linears().size()));
-        for (Linear* l : m.linears()) l->probe.reset();
+        AddOne add;
+        add.name = m.layerLinears(2).back()->name;
+        ForwardHooks adapted;
+        adapted.adapters = &add;
+        QVERIFY(maxDiff(m.forward(x, {}, {}, adapted).logits, base) > 1e-3);
+        QCOMPARE(maxDiff(m.forward(x).logits, base), 0.0);  // the hook lives in the forward, not the model
+        CountingProbe probe;
+        ForwardHooks probed;
+        probed.probes = &probe;
+        QCOMPARE(maxDiff(m.forward(x, {}, {}, probed).logits, base), 0.0);
+        QCOMPARE(probe.calls, int(m.linears().size()) + 1);  // every projection and the LM head
     }
 
     void ropeScaling() {

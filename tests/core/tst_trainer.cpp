@@ -7,6 +7,7 @@
 #include <unistd.h>  // getpid
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "core/io/json_file.h"
 #include "core/lora/apply_plan.h"
 #include "core/lora/lora_adapter.h"
+#include "core/lora/merge.h"
 #include "core/lora/peft_export.h"
 #include "core/lora/peft_import.h"
 #include "core/plan/make_plan.h"
@@ -149,9 +151,9 @@ private slots:
         QFETCH(int, lowest);
         QFETCH(bool, checkpointing);
         Model m = tinyModel();
-        std::vector<TrainableParam> params;
+        AdapterSet adapters;
         if (lowest >= 0) {
-            params = applyPlan(m, layersPlan(m, lowest), 1);
+            adapters = applyPlan(m, layersPlan(m, lowest), 1);
         } else {
             for (auto& p : m.parameters()) p.set_requires_grad(true);
         }
@@ -160,10 +162,11 @@ private slots:
         fo.first_grad_layer = std::max(0, lowest);
         fo.activation_checkpointing = checkpointing;
         fo.backward_blocks = &blocks;
+        fo.hooks.adapters = &adapters;
         auto r = forwardLossSum(m, permutationBatch(0, 0, 2, 8, 1), fo);
         r.sum.backward();
         QCOMPARE(blocks.load(), kLayers - std::max(0, lowest));
-        for (const auto& p : params) QVERIFY(p.tensor.grad().defined());
+        for (const auto& p : adapterParameters(adapters)) QVERIFY(p.tensor.grad().defined());
     }
 
     void checkpointingGivesTheSameGradients() {
@@ -172,7 +175,8 @@ private slots:
             Model m = tinyModel();
             AdapterPlan plan = layersPlan(m, 1);
             plan.dropout = 0.2;  // the recomputation must replay the same dropout masks
-            auto params = applyPlan(m, plan, 1);
+            const AdapterSet adapters = applyPlan(m, plan, 1);
+            const auto params = adapterParameters(adapters);
             {
                 torch::NoGradGuard g;
                 for (auto& p : params) p.tensor.add_(0.01);  // B != 0 so all gradients flow
@@ -181,6 +185,8 @@ private slots:
             ForwardOptions fo;
             fo.first_grad_layer = 1;
             fo.activation_checkpointing = ck == 1;
+            fo.hooks.adapters = &adapters;
+            fo.hooks.dropout = true;
             forwardLossSum(m, permutationBatch(0, 0, 2, 8, 1), fo).sum.backward();
             for (auto& p : params) grads[ck].push_back(p.tensor.grad().clone());
         }
@@ -392,13 +398,62 @@ private slots:
         o.max_steps = 60;
         o.full_finetune = lowest < 0;
         o.seed = 1;
-        const double before = evaluate(m, val, 0).loss;
+        const double before = evaluate(m, nullptr, val, 0).loss;
         TrainObserver obs;
         const auto r = train(m, lowest < 0 ? AdapterPlan{} : layersPlan(m, lowest, 16, 32), src, &val, o, obs);
         const double after = r.evals.back().loss;
         qInfo("val loss %.3f -> %.3f (x%.1f)", before, after, before / after);
         QVERIFY2(before / after > 50.0, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
     }
+    // Adapters live beside the model (as llama.cpp keeps LoRA beside the weights): a training
+    // run, its PEFT export and its merged export leave the model's weights byte for byte as
+    // loaded, so a probe afterwards scores the base model, not base + LoRA with dropout on.
+    void trainingAndExportLeaveTheModelAsLoaded() {
+        const std::string dir = std::string(ALETHEIA_FIXTURES) + "/models/llama";
+        Model m = Model::load(dir);
+        NamedTensors loaded;
+        for (const auto& [name, t] : m.stateDict()) loaded.emplace_back(name, t.clone());
+        auto src = permutationTask(4, 2, 10, 5);
+        const std::vector<Batch> probeBatches = {src.batch(0, 0), src.batch(0, 1)};
+        const ProbeScores before = runProbe(m, probeBatches);
+
+        AdapterPlan plan = layersPlan(m, 0, 4, 8.0);
+        plan.dropout = 0.1;
+        TrainOptions o = quickOptions();
+        o.max_steps = 3;
+        TrainObserver obs;
+        const auto r = train(m, plan, src, nullptr, o, obs);
+        QVERIFY2(r.outcome == TrainOutcome::Completed, r.message.c_str());
+        QVERIFY(r.adapters && layerDeltaNorms(*r.adapters, m.numLayers())[0] > 0);  // it did train
+        const fs::path out = scratch("beside");
+        exportPeft(m, *r.adapters, plan, (out / "adapter").string(), dir);
+        saveMerged(m, *r.adapters, (out / "merged").string(), dir);
+
+        const auto now = m.stateDict();
+        QCOMPARE(now.size(), loaded.size());
+        for (size_t i = 0; i < now.size(); ++i) {
+            const auto& a = loaded[i].second;
+            const auto b = now[i].second.contiguous();
+            QCOMPARE(now[i].first, loaded[i].first);
+            QVERIFY(!b.requires_grad());
+            QVERIFY2(a.dtype() == b.dtype() && a.sizes() == b.sizes() &&
+                         std::memcmp(a.data_ptr(), b.data_ptr(), size_t(a.numel()) * a.element_size()) == 0,
+                     now[i].first.c_str());
+        }
+        // The merged export really holds the adapters (it is not the base model saved again).
+        const Model merged = Model::load((out / "merged").string());
+        const Linear* q = m.layerLinears(0)[0];
+        QVERIFY(!torch::equal(merged.layerLinears(0)[0]->weight, q->weight));
+
+        const ProbeScores after = runProbe(m, probeBatches);
+        QCOMPARE(after.targetScores.size(), before.targetScores.size());
+        for (size_t i = 0; i < before.targetScores.size(); ++i)
+            QVERIFY2(std::abs(after.targetScores[i] - before.targetScores[i]) <= 1e-7 * std::abs(before.targetScores[i]),
+                     qPrintable(QString("%1 vs %2").arg(after.targetScores[i], 0, 'g', 17).arg(before.targetScores[i], 0, 'g', 17)));
+        for (const auto& [weight, norm] : before.weightGradNorms)
+            QVERIFY2(std::abs(after.weightGradNorms.at(weight) - norm) <= 1e-7 * std::abs(norm), weight.c_str());
+    }
+
     // The expert cells the probe pools ("experts.*.w1") and single experts ("experts.1.w2") are
     // planned, saved, trained, exported and loaded back under one naming scheme.
     void moeExpertPlansTrainExportAndLoadBack_data() {
@@ -447,23 +502,25 @@ private slots:
         const auto r = train(m, reread, src, nullptr, o, obs);
         QVERIFY2(r.outcome == TrainOutcome::Completed, r.message.c_str());
         int adapted = 0, experts = 0;
-        for (auto [l, a] : loraLinears(m)) {
+        for (auto [l, a] : loraLinears(m, *r.adapters)) {
             ++adapted;
             experts += l->expert >= 0;
             if (l == one) QCOMPARE(a->spec().rank, 2);
         }
         QVERIFY(experts > static_cast<int>(m.config().numExperts));  // whole pools, not one expert per cell
 
-        exportPeft(m, reread, (out / "adapter").string(), dir);
+        exportPeft(m, *r.adapters, reread, (out / "adapter").string(), dir);
         Model back = Model::load(dir);
-        const AdapterPlan imported = importPeft(back, (out / "adapter").string());
-        QCOMPARE(static_cast<int>(loraLinears(back).size()), adapted);
+        const AdapterSet loadedAdapters = importPeft(back, (out / "adapter").string());
+        const AdapterPlan imported = planOfAdapters(loadedAdapters);
+        QCOMPARE(static_cast<int>(loraLinears(back, loadedAdapters).size()), adapted);
         const Batch b = src.batch(1, 2);
         torch::NoGradGuard noGrad;
-        setAdaptersTraining(m, false);
-        setAdaptersTraining(back, false);
-        const double trained = m.forward(b.input_ids, b.attention_mask, b.labels).loss.item<double>();
-        const double loaded = back.forward(b.input_ids, b.attention_mask, b.labels).loss.item<double>();
+        ForwardHooks withTrained, withLoaded;  // dropout off: evaluation
+        withTrained.adapters = r.adapters.get();
+        withLoaded.adapters = &loadedAdapters;
+        const double trained = m.forward(b.input_ids, b.attention_mask, b.labels, withTrained).loss.item<double>();
+        const double loaded = back.forward(b.input_ids, b.attention_mask, b.labels, withLoaded).loss.item<double>();
         QVERIFY2(std::abs(trained - loaded) < 1e-6, qPrintable(QString("%1 vs %2").arg(trained).arg(loaded)));
         QVERIFY(imported.find(freeLayer, cellModule(*one)) != nullptr);
     }

@@ -54,24 +54,25 @@ int exportCommand(const std::vector<std::string>& a) {
     const uint64_t seed = a.size() > 4 ? std::stoull(a[4]) : 7;
     Model model = loadFp32(a[0]);
     const AdapterPlan plan = loadPlan(a[1]);
-    applyPlan(model, plan, seed);
-    setAdaptersTraining(model, false);
+    const AdapterSet adapters = applyPlan(model, plan, seed);
     {
         torch::NoGradGuard noGrad;
         auto gen = at::detail::createCPUGenerator(seed + 1);
-        for (auto& [linear, adapter] : loraLinears(model)) adapter->B.normal_(0.0, 0.05, gen);
+        for (auto& [linear, adapter] : loraLinears(model, adapters)) adapter->B.normal_(0.0, 0.05, gen);
     }
     const fs::path out = a[3];
     fs::create_directories(out);
-    exportPeft(model, plan, (out / "adapter").string(), fs::absolute(a[0]).string());
+    exportPeft(model, adapters, plan, (out / "adapter").string(), fs::absolute(a[0]).string());
     const torch::Tensor ids = readTokenIds(a[2]);
     {
         torch::NoGradGuard noGrad;
-        const ForwardOutput f = model.forward(ids, {}, ids);
+        ForwardHooks hooks;  // dropout off: the reference compares inference logits
+        hooks.adapters = &adapters;
+        const ForwardOutput f = model.forward(ids, {}, ids, hooks);
         writeSafetensors((out / "logits.safetensors").string(),
                          {{"logits", f.logits.to(torch::kFloat32).contiguous()}, {"loss", f.loss.reshape({})}});
     }
-    saveMerged(model, (out / "merged").string());
+    saveMerged(model, adapters, (out / "merged").string());
     return 0;
 }
 
@@ -80,7 +81,7 @@ int trainCommand(const std::vector<std::string>& a) {
         throw std::runtime_error(
             "train needs <model-dir> <adapter-dir> <ids.json> <out.json> <steps> <lr> <weight-decay> <max-grad-norm>");
     Model model = loadFp32(a[0]);
-    AdapterPlan plan = importPeft(model, a[1]);
+    AdapterPlan plan = planOfAdapters(importPeft(model, a[1]));
     plan.dropout = 0.0;
     const torch::Tensor ids = readTokenIds(a[2]);
     FunctionBatchSource data(1, [&](int64_t, int64_t) { return Batch{ids, ids, {}}; });

@@ -130,7 +130,7 @@ private slots:
         QVERIFY(QFile::exists(out + "/adapter_config.json"));
         QVERIFY(QFile::exists(out + "/adapter_model.safetensors"));
         Model fresh = Model::load(demoFiles.modelDir);
-        const AdapterPlan loaded = importPeft(fresh, out.toStdString());
+        const AdapterPlan loaded = planOfAdapters(importPeft(fresh, out.toStdString()));
         QCOMPARE(loaded.cells.size(), w->session()->runs().front().plan.cells.size());
     }
 

@@ -15,13 +15,13 @@ void ExportWorker::run() {
     try {
         const std::string base = request_.modelDir.toStdString(), out = request_.outputDir.toStdString();
         Model model = Model::load(base);
-        loadCheckpointAdapters(model, request_.plan, request_.checkpoint.toStdString());
+        const AdapterSet adapters = loadCheckpointAdapters(model, request_.plan, request_.checkpoint.toStdString());
         if (request_.format == ExportRequest::Format::Peft) {
-            exportPeft(model, request_.plan, out, baseModelNameFor(base));
+            exportPeft(model, adapters, request_.plan, out, baseModelNameFor(base));
             emit finished(true, "PEFT adapter written to " + request_.outputDir +
                                     " (PeftModel.from_pretrained(base, this folder) loads it)");
         } else {
-            saveMerged(model, out, base);
+            saveMerged(model, adapters, out, base);
             emit finished(true, "Merged checkpoint written to " + request_.outputDir);
         }
     } catch (const std::exception& e) {
