@@ -286,10 +286,10 @@ private slots:
         QFETCH(QStringList, expected);
         Model m = Model::load(fixture("llama"));
         AdapterPlan plan = unevenPlan(m);
-        applyPlan(m, plan, 1);
+        const AdapterSet adapters = applyPlan(m, plan, 1);
         QTemporaryDir tmp;
         const std::string dir = tmp.path().toStdString();
-        exportPeft(m, plan, dir, "llama");
+        exportPeft(m, adapters, plan, dir, "llama");
         const std::string weights = dir + "/adapter_model.safetensors", config = dir + "/adapter_config.json";
         if (what.startsWith("long")) {
             auto f = SafetensorsFile::open(weights);
