@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
 
     QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(":/icons/aletheia.svg"));
+    args.process(app);  // unknown options end here, with a message; --demo and the rest are read below
 
     // Leave one core to the GUI thread so it stays responsive while a worker computes.
     const int cores = int(std::thread::hardware_concurrency());

@@ -1,6 +1,7 @@
 // The Studio's main window opens offscreen and exposes its workflow stages by name; the
 // aletheia-studio binary answers --help and --version without a display.
 #include <QtTest/QtTest>
+#include <QTemporaryDir>
 #include <QAbstractButton>
 #include <QAction>
 #include <QProcess>
@@ -57,6 +58,25 @@ private slots:
                      qPrintable(flag + QString(": exit ") + QString::number(p.exitCode()) + " " + p.readAllStandardError()));
             QVERIFY2(out.contains(QString(flag) == "--help" ? "--demo" : "0.1.0"), qPrintable(out));
         }
+    }
+
+    // The binary reads its own options once the GUI exists: --model with --screenshot-dir drives
+    // every stage on a fixture and quits, leaving one PNG per stage (a window that ignored its
+    // options would wait forever instead).
+    void optionsDriveTheStudio() {
+        QTemporaryDir shots;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("ALETHEIA_CACHE_DIR", shots.filePath("cache"));
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.setWorkingDirectory(shots.path());
+        p.start(ALETHEIA_BUILD_DIR "/app/aletheia-studio",
+                {"--model", ALETHEIA_FIXTURES "/models/llama", "--screenshot-dir", shots.filePath("png"), "--steps", "4"});
+        QVERIFY(p.waitForFinished(180000));
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
+        for (const char* png : {"1-model.png", "3-probe.png", "4-plan.png", "5-train.png", "6-compare.png"})
+            QVERIFY2(QFileInfo(shots.filePath(QString("png/") + png)).size() > 0, png);
     }
 };
 
