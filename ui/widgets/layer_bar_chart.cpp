@@ -1,5 +1,6 @@
 #include "ui/widgets/layer_bar_chart.h"
 
+#include "ui/widgets/legend_row.h"
 #include "ui/widgets/plot_export.h"
 
 namespace aletheia::ui {
@@ -12,7 +13,7 @@ LayerBarChart::LayerBarChart(QWidget* parent) : QCustomPlot(parent) {
     yAxis->setSubTicks(false);
     legend->setVisible(false);
     legend->setFont(QFont(font().family(), 8));
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    placeLegendAbove(this, 0);
     installPlotExportMenu(this);
 }
 

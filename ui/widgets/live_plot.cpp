@@ -1,5 +1,6 @@
 #include "ui/widgets/live_plot.h"
 
+#include "ui/widgets/legend_row.h"
 #include "ui/widgets/plot_export.h"
 
 namespace aletheia::ui {
@@ -10,14 +11,7 @@ LivePlot::LivePlot(const QString& title, QWidget* parent) : QCustomPlot(parent) 
     plotLayout()->addElement(0, 0, title_);
     legend->setVisible(false);
     legend->setFont(QFont(font().family(), 8));
-    // The legend in a row of its own under the title, one entry beside the other: inside the
-    // axis rect it covered the newest points.
-    axisRect()->insetLayout()->take(legend);
-    plotLayout()->insertRow(1);
-    plotLayout()->addElement(1, 0, legend);
-    plotLayout()->setRowStretchFactor(1, 0.001);
-    legend->setFillOrder(QCPLegend::foColumnsFirst);
-    legend->setBorderPen(Qt::NoPen);
+    placeLegendAbove(this, 1);  // under the title
     installPlotExportMenu(this);
     timer_.setInterval(100);  // <= 10 Hz repaint
     connect(&timer_, &QTimer::timeout, this, &LivePlot::flush);
