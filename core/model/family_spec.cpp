@@ -21,6 +21,26 @@ FamilySpec qwenWindow(FamilySpec s) {
     return s;
 }
 
+// Gemma2: gemma's (1 + w) norms and scaled embeddings, plus sandwich norms, soft-capping,
+// query_pre_attn_scalar and a sliding window on even layers (Gemma2Config defaults).
+FamilySpec gemma2Like(const std::string& type, const std::string& architecture) {
+    FamilySpec s = llamaLike(type, architecture);
+    s.norm = NormKind::RmsOnePlus;
+    s.embedScale = true;
+    s.defaultTie = true;
+    s.outBias = true;
+    s.activationKey = "hidden_activation";
+    s.defaultActivation = "gelu_pytorch_tanh";
+    s.normPlacement = NormPlacement::Sandwich;
+    s.queryPreAttnScalar = true;
+    s.softcapping = true;
+    s.defaultAttnSoftcap = 50.0;
+    s.defaultFinalSoftcap = 30.0;
+    s.sliding = SlidingLayers::EvenLayers;
+    s.defaultSlidingWindow = 4096;
+    return s;
+}
+
 std::vector<FamilySpec> buildTable() {
     std::vector<FamilySpec> t;
     t.push_back(llamaLike("llama", "LlamaForCausalLM"));
@@ -55,25 +75,7 @@ std::vector<FamilySpec> buildTable() {
         s.outBias = true;
         t.push_back(s);
     }
-    {
-        // Gemma2: gemma's (1 + w) norms and scaled embeddings, plus sandwich norms, soft-capping,
-        // query_pre_attn_scalar and a sliding window on even layers (Gemma2Config defaults).
-        FamilySpec s = llamaLike("gemma2", "Gemma2ForCausalLM");
-        s.norm = NormKind::RmsOnePlus;
-        s.embedScale = true;
-        s.defaultTie = true;
-        s.outBias = true;
-        s.activationKey = "hidden_activation";
-        s.defaultActivation = "gelu_pytorch_tanh";
-        s.normPlacement = NormPlacement::Sandwich;
-        s.queryPreAttnScalar = true;
-        s.softcapping = true;
-        s.defaultAttnSoftcap = 50.0;
-        s.defaultFinalSoftcap = 30.0;
-        s.sliding = SlidingLayers::EvenLayers;
-        s.defaultSlidingWindow = 4096;
-        t.push_back(s);
-    }
+    t.push_back(gemma2Like("gemma2", "Gemma2ForCausalLM"));
     {
         FamilySpec s = llamaLike("phi3", "Phi3ForCausalLM");
         s.qkvFused = "qkv_proj";
@@ -174,16 +176,8 @@ std::vector<FamilySpec> buildTable() {
     {
         // Gemma3 text (Gemma3ForCausalLM, model_type gemma3_text): gemma2's block without soft-capping by
         // default, plus (1 + w) q/k norms, and sliding layers in a pattern with their own RoPE base.
-        FamilySpec s = llamaLike("gemma3_text", "Gemma3ForCausalLM");
-        s.norm = NormKind::RmsOnePlus;
-        s.embedScale = true;
-        s.defaultTie = true;
-        s.outBias = true;
-        s.activationKey = "hidden_activation";
-        s.defaultActivation = "gelu_pytorch_tanh";
-        s.normPlacement = NormPlacement::Sandwich;
-        s.queryPreAttnScalar = true;
-        s.softcapping = true;  // both default to None in Gemma3TextConfig
+        FamilySpec s = gemma2Like("gemma3_text", "Gemma3ForCausalLM");
+        s.defaultAttnSoftcap = s.defaultFinalSoftcap = 0.0;  // both default to None in Gemma3TextConfig
         s.qNorm = "q_norm";
         s.kNorm = "k_norm";
         s.sliding = SlidingLayers::Pattern;

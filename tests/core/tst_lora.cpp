@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 
+#include "expect_error.h"
 #include "core/common/error.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_reader.h"
@@ -73,21 +74,6 @@ torch::Tensor logitsOf(const Model& m, const AdapterSet* adapters = nullptr) {
     return m.forward(ids, {}, {}, hooks).logits;
 }
 
-// Runs f, expecting an aletheia::Error whose message contains every one of `parts`.
-void expectError(const std::function<void()>& f, const QStringList& parts) {
-    try {
-        f();
-    } catch (const Error& e) {
-        const QString what = QString::fromStdString(e.what());
-        qInfo("%s", qPrintable(what.left(400)));
-        for (const auto& p : parts)
-            QVERIFY2(what.contains(p), qPrintable(QString("'%1' lacks '%2'").arg(what.left(400), p)));
-        return;
-    } catch (const std::exception& e) {
-        QFAIL(qPrintable(QString("wrong exception type: %1").arg(e.what())));
-    }
-    QFAIL("no error thrown");
-}
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>  // mkfifo
 #include <unistd.h>  // getpid
 
+#include "expect_error.h"
 #include "core/common/error.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_reader.h"
@@ -37,20 +38,6 @@ std::string rawFile(const std::string& header, const std::string& data, uint64_t
     std::string s(8, '\0');
     std::memcpy(s.data(), &n, 8);
     return s + header + data;
-}
-// Runs f, expecting an aletheia::Error whose message contains every one of `parts`.
-void expectError(const std::function<void()>& f, const QStringList& parts) {
-    try {
-        f();
-    } catch (const Error& e) {
-        qInfo("%s", e.what());
-        for (const auto& p : parts)
-            QVERIFY2(QString(e.what()).contains(p), qPrintable(QString("'%1' lacks '%2'").arg(e.what(), p)));
-        return;
-    } catch (const std::exception& e) {
-        QFAIL(qPrintable(QString("wrong exception type: %1").arg(e.what())));
-    }
-    QFAIL("no error thrown");
 }
 // A writable copy of a fixture checkpoint.
 std::string copyFixture(const QTemporaryDir& tmp, const std::string& family) {

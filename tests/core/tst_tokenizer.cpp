@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>  // mkfifo
 
+#include "expect_error.h"
 #include "core/common/error.h"
 #include "core/text/chat_format.h"
 #include "core/text/decoder.h"
@@ -89,17 +90,7 @@ std::string writeTokenizer(const QTemporaryDir& tmp, const nlohmann::json& j) {
 
 // Loads `path`, expecting an aletheia::Error whose message contains every one of `parts`.
 void expectLoadError(const std::string& path, const QStringList& parts) {
-    try {
-        Tokenizer::fromFile(path);
-    } catch (const aletheia::Error& e) {
-        qInfo("%s", e.what());
-        for (const auto& p : parts)
-            QVERIFY2(QString(e.what()).contains(p), qPrintable(QString("'%1' lacks '%2'").arg(e.what(), p)));
-        return;
-    } catch (const std::exception& e) {
-        QFAIL(qPrintable(QString("wrong exception type: %1").arg(e.what())));
-    }
-    QFAIL("no error thrown");
+    expectError([&] { Tokenizer::fromFile(path); }, parts);
 }
 
 }  // namespace
