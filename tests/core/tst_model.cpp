@@ -68,7 +68,12 @@ private slots:
         m.save(tmp.path().toStdString());
         Model back = Model::load(tmp.path().toStdString());
         auto x = ids(2, 9, cfg.vocabSize);
-        QCOMPARE(maxDiff(m.forward(x).logits, back.forward(x).logits), 0.0);
+        // The weights come back bit for bit; the logits to float rounding: torch 2's CPU kernels may
+        // sum in another order for another tensor's storage (seen on the MoE families).
+        const auto pm = m.parameters(), pb = back.parameters();
+        QCOMPARE(pm.size(), pb.size());
+        for (size_t i = 0; i < pm.size(); ++i) QVERIFY(torch::equal(pm[i], pb[i]));
+        QVERIFY(maxDiff(m.forward(x).logits, back.forward(x).logits) <= 1e-6);
         std::set<std::string> saved, fixture;
         auto savedFile = SafetensorsFile::open(tmp.path().toStdString() + "/model.safetensors");
         auto fixtureFile = SafetensorsFile::open(fx + "/model.safetensors");
