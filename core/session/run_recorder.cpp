@@ -38,18 +38,12 @@ void writeRunConfig(ExperimentConfig cfg, const std::string& dir) {
 
 RunRecorder::RunRecorder(const std::string& dir, bool append) : dir_(dir) {
     const std::string metrics = (fs::path(dir) / "metrics.jsonl").string();
-    if (append) {
-        // The curve of the steps before the resume; a line cut off by a crash is left out.
-        std::ifstream in(metrics);
-        for (std::string line; std::getline(in, line);) {
-            const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-            if (!j.is_object() || !j.contains("step") || !j.contains("loss") || !j["step"].is_number() ||
-                !j["loss"].is_number())
-                continue;
+    if (append)  // the curve of the steps before the resume
+        for (const auto& j : readMetricLines(metrics)) {
+            if (!isLossLine(j)) continue;
             if (j.value("type", "") == "eval") curves_.addEval(j["step"].get<int64_t>(), j["loss"].get<double>());
             else curves_.addStep(j["step"].get<int64_t>(), j["loss"].get<double>());
         }
-    }
     const auto mode = append ? std::ios::app : std::ios::trunc;
     metrics_.open(metrics, mode);
     log_.open(fs::path(dir) / "train.log", mode);
@@ -80,6 +74,20 @@ TrainObserver RunRecorder::wrap(TrainObserver next) {
         if (next.onLog) next.onLog(line);
     };
     return o;
+}
+
+std::vector<nlohmann::json> readMetricLines(const std::string& path) {
+    std::vector<nlohmann::json> lines;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+        auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+        if (j.is_object()) lines.push_back(std::move(j));
+    }
+    return lines;
+}
+
+bool isLossLine(const nlohmann::json& j) {
+    return j.contains("step") && j["step"].is_number_integer() && j.contains("loss") && j["loss"].is_number();
 }
 
 std::string outcomeName(TrainOutcome outcome) {

@@ -7,6 +7,9 @@
 // Checkpoints are the trainer's (<dir>/checkpoints/).
 #include <fstream>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/config/experiment.h"
 #include "core/plan/adapter_plan.h"
@@ -21,6 +24,12 @@ std::string freshRunDirectory(const std::string& parent, const std::string& stem
 
 // Writes <dir>/config.yaml: `cfg` with output.dir set to `dir`. Creates `dir`.
 void writeRunConfig(ExperimentConfig cfg, const std::string& dir);
+
+// The complete lines of a metrics.jsonl as JSON objects, in file order; a line cut off by a crash
+// (or anything else that is not a JSON object) is left out. A missing file has none.
+std::vector<nlohmann::json> readMetricLines(const std::string& path);
+// A "train" or "eval" line: an integer step and a numeric loss.
+bool isLossLine(const nlohmann::json& line);
 
 // "completed" | "stopped" | "non-finite loss" | "out of memory".
 std::string outcomeName(TrainOutcome outcome);

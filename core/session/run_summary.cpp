@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
 
 #include "core/config/experiment_io.h"
 #include "core/plan/plan_io.h"
+#include "core/session/run_recorder.h"
 #include "core/train/checkpoint.h"
 
 namespace aletheia {
@@ -30,16 +28,12 @@ std::optional<RunSummary> readRunSummary(const std::string& dir) {
     double stepSeconds = 0;
     int64_t timed = 0;
     r.outcome = "interrupted";  // until an end line says otherwise (a killed process writes none)
-    std::ifstream in(root / "metrics.jsonl");
-    for (std::string line; std::getline(in, line);) {
-        const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-        if (j.is_object() && j.value("type", "") == "end" && j.contains("outcome") && j["outcome"].is_string()) {
+    for (const auto& j : readMetricLines((root / "metrics.jsonl").string())) {
+        if (j.value("type", "") == "end" && j.contains("outcome") && j["outcome"].is_string()) {
             r.outcome = j["outcome"].get<std::string>();
             continue;
         }
-        if (!j.is_object() || !j.contains("step") || !j["step"].is_number_integer() || !j.contains("loss") ||
-            !j["loss"].is_number())
-            continue;
+        if (!isLossLine(j)) continue;
         const double loss = j["loss"].get<double>();
         if (j.value("type", "") == "eval") {
             r.finalEvalLoss = loss;
