@@ -4,20 +4,49 @@
 #include "core/cli/commands.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/progress_printer.h"
+#include "core/cli/usage_error.h"
 #include "core/model/linear.h"
 #include "core/model/cell_name.h"
+#include "core/model/family_spec.h"
+#include "core/model/mlp.h"
 #include "core/model/model.h"
+#include "core/model/model_config.h"
 
 namespace aletheia::cli {
+namespace {
+
+// What config.json may say, read from the same tables the loader checks against.
+void printSupported() {
+    std::cout << "model_type (architecture):\n";
+    for (const FamilySpec& f : familySpecs()) {
+        std::cout << "  " << f.modelType << " (" << f.architecture << ")";
+        if (f.sliding != SlidingLayers::None) std::cout << "  sliding window";
+        if (f.softcapping) std::cout << ", soft-capping";
+        std::cout << "\n";
+    }
+    std::cout << "rope_scaling types: " << joined(supportedRopeTypes()) << "\n";
+    std::cout << "activations (hidden_act / hidden_activation): " << joined(supportedActivations()) << "\n";
+    std::cout << "weights: safetensors (single file or sharded index), float32 / float16 / bfloat16\n";
+}
+
+}  // namespace
 
 CommandSpec inspectCommand() {
     CommandSpec c;
     c.name = "inspect";
     c.summary = "summarise a checkpoint folder: family, layers, modules, parameters, dtype";
-    c.usage = "aletheia inspect <model-dir>";
-    c.description = "Loads the checkpoint (memory-mapped) and prints its summary and its adaptable projections.";
-    c.minPositionals = c.maxPositionals = 1;
+    c.usage = "aletheia inspect <model-dir> | aletheia inspect --supported";
+    c.description = "Loads the checkpoint (memory-mapped) and prints its summary and its adaptable projections.\n"
+                    "--supported lists every model family, RoPE scaling type and activation this engine runs.";
+    c.options = {{"supported", "", "list the supported families and options instead"}};
+    c.minPositionals = 0;
+    c.maxPositionals = 1;
     c.run = [](const ParsedArgs& a) {
+        if (a.has("supported")) {
+            printSupported();
+            return 0;
+        }
+        if (a.positionals.empty()) throw UsageError("inspect", "give a model directory, or --supported");
         LoadOptions options;
         ProgressPrinter progress("load");
         options.progress = progress.callback();

@@ -59,6 +59,24 @@ double maskValue(torch::ScalarType t) {
     }
 }
 
+#if TORCH_VERSION_MAJOR >= 2
+// torch's fused attention with transformers' scale. From torch 2.1 the scale goes to SDPA itself, as
+// transformers passes it (pre-scaling q rounds differently in bf16); torch 2.0 has no scale argument.
+torch::Tensor fusedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& mask,
+                   bool causal, double scale, int64_t headDim) {
+#if TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 1
+    (void)headDim;
+    return at::scaled_dot_product_attention(q, k, v, mask.defined() ? c10::optional<torch::Tensor>(mask) : c10::nullopt,
+                                            0.0, causal, scale);
+#else
+    const double sdpaScale = 1.0 / std::sqrt(double(headDim));
+    auto qs = std::abs(scale - sdpaScale) < 1e-12 ? q : q * (scale / sdpaScale);
+    return at::scaled_dot_product_attention(qs, k, v, mask.defined() ? c10::optional<torch::Tensor>(mask) : c10::nullopt,
+                                            0.0, causal);
+#endif
+}
+#endif
+
 }  // namespace
 
 torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const AttentionShape& s,
@@ -106,17 +124,14 @@ torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const A
 #endif
     if (sdpa) {
 #if TORCH_VERSION_MAJOR >= 2
-        // The default SDPA scale is 1/sqrt(hd); express other scales by pre-scaling q.
-        const double sdpaScale = 1.0 / std::sqrt(double(s.headDim));
-        auto qs = std::abs(s.scale - sdpaScale) < 1e-12 ? q : q * (s.scale / sdpaScale);
         if (!allowed.defined() && T == S) {
-            o = at::scaled_dot_product_attention(qs, k, v, {}, 0.0, /*is_causal=*/true);
+            o = fusedAttention(q, k, v, {}, /*causal=*/true, s.scale, s.headDim);
         } else {
             if (!allowed.defined()) allowed = causalAllowed(T, S, x.device());
             // An explicit mask carries padding and the sliding window. Additive, with the dtype's
             // lowest value (not -inf) so fully padded rows stay finite.
             auto mask = torch::zeros(allowed.sizes(), q.options()).masked_fill(allowed.logical_not(), lowest);
-            o = at::scaled_dot_product_attention(qs, k, v, mask, 0.0, false);
+            o = fusedAttention(q, k, v, mask, /*causal=*/false, s.scale, s.headDim);
         }
 #endif
     } else {

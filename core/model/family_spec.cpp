@@ -82,6 +82,7 @@ std::vector<FamilySpec> buildTable() {
         s.gateUpFused = "gate_up_proj";
         s.attentionBiasKey.clear();
         s.sliding = SlidingLayers::All;  // Phi3Config's sliding_window defaults to None
+        s.defaultOriginalMaxPositions = 4096;  // Phi3Config; longrope RoPE reads it
         t.push_back(s);
     }
     {

@@ -50,6 +50,7 @@ struct FamilySpec {
     bool softcapping = false;
     double defaultAttnSoftcap = 0, defaultFinalSoftcap = 0;
     double defaultRopeTheta = 10000.0;
+    int64_t defaultOriginalMaxPositions = 0;  // original_max_position_embeddings when absent (phi3: 4096; 0 = none)
     bool localRope = false;              // gemma3: sliding layers use rope_local_base_freq, unscaled
 
     // Global tensors (full names). Empty = absent for this family.

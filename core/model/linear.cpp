@@ -12,7 +12,10 @@ bool Linear::hasRole(const std::string& role) const {
 
 torch::Tensor linear(const torch::Tensor& x, const Linear& l, const ForwardContext& ctx) {
     torch::Tensor y = ctx.probes ? ctx.probes->forward(x, l) : torch::Tensor();
-    if (!y.defined()) y = torch::nn::functional::linear(x, l.weight, l.bias);
+    // torch::linear (ATen's, what Python's F.linear calls) fuses the bias into the GEMM (addmm) for
+    // contiguous input; torch::nn::functional::linear adds it after a matmul, which rounds
+    // differently in bf16 than transformers does.
+    if (!y.defined()) y = torch::linear(x, l.weight, l.bias);
     if (ctx.adapters) {
         const torch::Tensor d = ctx.adapters->delta(x, l, ctx.dropout);
         if (d.defined()) y = y + d;

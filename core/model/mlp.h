@@ -2,6 +2,7 @@
 // Feed-forward parts: plain (down(act(up x))) and gated (down(act(gate x) * up x)), and the activations
 // HF configs name.
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -9,6 +10,8 @@
 
 namespace aletheia {
 
+// Every activation name (config hidden_act / hidden_activation) this engine computes as transformers does.
+const std::vector<std::string>& supportedActivations();
 // Throws aletheia::Error for an activation name this engine does not implement.
 void checkActivation(const std::string& name);
 torch::Tensor activate(const torch::Tensor& x, const std::string& name);

@@ -103,9 +103,24 @@ RopeScaling parseRopeScaling(const nlohmann::json& rs, const std::string& file, 
     r.betaSlow = rd.number({"beta_slow"}, 1.0);
     if (r.betaFast == 0) r.betaFast = 32;
     if (r.betaSlow == 0) r.betaSlow = 1;
-    if (r.type != "default" && r.type != "linear" && r.type != "dynamic" && r.type != "llama3" && r.type != "yarn")
-        failIn(file, "rope type '" + r.type + "' is not supported (supported: default, linear, dynamic, llama3, yarn)",
+    const auto& types = supportedRopeTypes();
+    if (std::find(types.begin(), types.end(), r.type) == types.end())
+        failIn(file, "rope type '" + r.type + "' is not supported (supported: " + joined(types) + ")",
                std::string(key) + ".rope_type");
+    if (r.type == "longrope") {
+        const size_t half = size_t(c.rotaryDim() / 2);
+        for (auto [name, factors] : {std::pair{"short_factor", &r.shortFactor}, {"long_factor", &r.longFactor}}) {
+            const nlohmann::json* f = findKey(rs, {name});
+            if (!f || !f->is_array() || f->size() != half)
+                failIn(file, "must be a list of " + std::to_string(half) + " numbers (rotary dims / 2)",
+                       std::string(key) + "." + name);
+            for (const auto& v : *f) {
+                if (!v.is_number() || !(v.get<double>() > 0))
+                    failIn(file, "must hold positive numbers, got " + v.dump(), std::string(key) + "." + name);
+                factors->push_back(v.get<double>());
+            }
+        }
+    }
     if (r.type == "yarn" && r.originalMaxPositions <= 0)
         failIn(file, "original_max_position_embeddings must be positive", key);
     if (r.type != "default" && !(r.factor > 0)) failIn(file, "factor must be positive", key);
@@ -147,6 +162,17 @@ void readSlidingWindow(ModelConfig& c, const FamilySpec& spec, const nlohmann::j
 }
 
 }  // namespace
+
+const std::vector<std::string>& supportedRopeTypes() {
+    static const std::vector<std::string> types = {"default", "linear", "dynamic", "llama3", "yarn", "longrope"};
+    return types;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
 
 std::vector<std::string> supportedModelTypes() {
     std::vector<std::string> v;
@@ -214,6 +240,15 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
         c.partialRotary = rr.number({"partial_rotary_factor"}, c.partialRotary);
     } else if (const nlohmann::json* rs = findKey(j, {"rope_scaling"})) {
         c.ropeScaling = parseRopeScaling(*rs, file, c, "rope_scaling");
+    }
+    if (c.ropeScaling.type == "longrope") {
+        // transformers 4.52.4 (_compute_longrope_parameters) takes the original context from the config's
+        // top-level attribute (Phi3Config defaults it to 4096), and then factor = max / original.
+        RopeScaling& r = c.ropeScaling;
+        r.originalMaxGiven = j.contains("original_max_position_embeddings") || spec->defaultOriginalMaxPositions > 0;
+        r.originalMaxPositions = rd.integer({"original_max_position_embeddings"}, false,
+                                            r.originalMaxGiven ? spec->defaultOriginalMaxPositions : c.maxPositions);
+        requirePositive(file, "original_max_position_embeddings", r.originalMaxPositions, kMaxPositions);
     }
     if (!(c.partialRotary > 0 && c.partialRotary <= 1)) failIn(file, "must be in (0, 1]", "partial_rotary_factor");
 
@@ -326,6 +361,11 @@ nlohmann::json ModelConfig::toJson() const {
             rs["low_freq_factor"] = ropeScaling.lowFreqFactor;
             rs["high_freq_factor"] = ropeScaling.highFreqFactor;
             rs["original_max_position_embeddings"] = ropeScaling.originalMaxPositions;
+        }
+        if (ropeScaling.type == "longrope") {
+            // Phi3Config accepts exactly these three keys; the original context sits at the top level.
+            rs = {{"type", "longrope"}, {"short_factor", ropeScaling.shortFactor}, {"long_factor", ropeScaling.longFactor}};
+            if (ropeScaling.originalMaxGiven) j["original_max_position_embeddings"] = ropeScaling.originalMaxPositions;
         }
         j["rope_scaling"] = rs;
     }

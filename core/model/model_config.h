@@ -11,7 +11,7 @@
 namespace aletheia {
 
 struct RopeScaling {
-    std::string type = "default";      // default | linear | dynamic | llama3 | yarn
+    std::string type = "default";      // default | linear | dynamic | llama3 | yarn | longrope
     double factor = 1.0;
     double lowFreqFactor = 1.0;         // llama3
     double highFreqFactor = 4.0;        // llama3
@@ -20,6 +20,9 @@ struct RopeScaling {
     double attentionFactor = 0;         // yarn: cos/sin multiplier; 0 = derived from factor (mscale)
     double mscale = 0, mscaleAllDim = 0;  // yarn (DeepSeek style); 0 = unset
     double betaFast = 32, betaSlow = 1;   // yarn correction range
+    // longrope (Phi-3.5): per-frequency divisors of the short (<= original context) and long RoPE;
+    // its original context is the config's top-level original_max_position_embeddings.
+    std::vector<double> shortFactor, longFactor;
 };
 
 struct ModelConfig {
@@ -80,5 +83,9 @@ struct ModelConfig {
 
 // Every model_type this engine can run, for messages and the UI.
 std::vector<std::string> supportedModelTypes();
+// Every rope_scaling / rope_parameters type this engine computes as transformers 4.52.4 does.
+const std::vector<std::string>& supportedRopeTypes();
+// "a, b, c", for messages.
+std::string joined(const std::vector<std::string>& v);
 
 }  // namespace aletheia

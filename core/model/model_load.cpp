@@ -87,7 +87,9 @@ Model Model::load(const std::string& dir, const LoadOptions& opt) {
             failIn(ck.fileOf(name), "shape " + shapeText(e.shape) + " does not match config.json (expected " +
                                         shapeText(slot.diskShape()) + ")", name);
         torch::Tensor t = ck.tensor(name).to(s->device, s->dtype);  // no copy when already right
-        if (slot.transposed) t = t.t().contiguous();                // Conv1D [in, out] -> [out, in]
+        // Conv1D [in, out] -> [out, in] as a transposed view: linear() then hands the GEMM the
+        // row-major [in, out] matrix, as GPT-2's Conv1D (addmm) does, so bf16 rounds the same.
+        if (slot.transposed) t = t.t();
         *slot.target = t;
         if (opt.progress) opt.progress(++done, total, slot.name);
     }

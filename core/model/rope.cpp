@@ -54,11 +54,28 @@ torch::Tensor yarnInvFreq(const ModelConfig& c) {
     return interpolation * (1 - extrapolationFactor) + extrapolation * extrapolationFactor;
 }
 
+// LongRoPE (transformers 4.52.4 _compute_longrope_parameters and its longrope_frequency_update): the
+// base frequencies divided per dim by short_factor while the sequence fits the original context,
+// by long_factor once it exceeds it; cos/sin scaled by sqrt(1 + ln(factor) / ln(original)).
+torch::Tensor longropeInvFreq(const ModelConfig& c, bool longContext, const torch::Device& device) {
+    const auto& f = longContext ? c.ropeScaling.longFactor : c.ropeScaling.shortFactor;
+    auto ext = torch::tensor(std::vector<float>(f.begin(), f.end()), torch::TensorOptions().dtype(torch::kFloat)).to(device);
+    return baseInvFreq(c.ropeTheta, c.rotaryDim(), device) / ext;  // HF: 1 / (ext * base^(2i/d))
+}
+
+double longropeAttentionScaling(const ModelConfig& c) {
+    const RopeScaling& s = c.ropeScaling;
+    if (s.attentionFactor > 0) return s.attentionFactor;
+    const double factor = s.originalMaxGiven ? double(c.maxPositions) / double(s.originalMaxPositions) : s.factor;
+    return factor <= 1 ? 1.0 : std::sqrt(1 + std::log(factor) / std::log(double(s.originalMaxPositions)));
+}
+
 double yarnMscale(double scale, double m) { return scale <= 1 ? 1.0 : 0.1 * m * std::log(scale) + 1.0; }
 
 // The factor HF multiplies cos and sin with (attention_scaling): 1 except for yarn.
 double ropeAttentionScaling(const ModelConfig& c) {
     const RopeScaling& s = c.ropeScaling;
+    if (s.type == "longrope") return longropeAttentionScaling(c);
     if (s.type != "yarn") return 1.0;
     if (s.attentionFactor > 0) return s.attentionFactor;
     const double f = yarnFactor(c);
@@ -74,6 +91,7 @@ torch::Tensor ropeInverseFrequencies(const ModelConfig& c) {
     if (c.ropeScaling.type == "linear") inv = inv / c.ropeScaling.factor;
     if (c.ropeScaling.type == "llama3") inv = llama3Scale(inv, c.ropeScaling);
     if (c.ropeScaling.type == "yarn") inv = yarnInvFreq(c);
+    if (c.ropeScaling.type == "longrope") inv = longropeInvFreq(c, false, torch::kCPU);
     return inv;
 }
 
@@ -89,6 +107,8 @@ std::pair<torch::Tensor, torch::Tensor> ropeCosSin(const ModelConfig& c, const t
                                                    double(dim) / double(dim - 2));
         inv = baseInvFreq(base, dim, invFreq.device());
     }
+    if (c.ropeScaling.type == "longrope" && seqLen > c.ropeScaling.originalMaxPositions)
+        inv = longropeInvFreq(c, true, invFreq.device());
     auto pos = torch::arange(offset, offset + T, torch::TensorOptions().dtype(torch::kLong).device(inv.device()))
                    .to(torch::kFloat);
     auto freqs = torch::outer(pos, inv);           // [T, rd/2]

@@ -1,6 +1,6 @@
 #pragma once
 // Rotary position embedding in HF's "rotate_half" layout (dim i pairs with i + d/2), optionally on
-// the first rotaryDim dims of each head only (partial rotary), with linear/dynamic/llama3/yarn scaling.
+// the first rotaryDim dims of each head only (partial rotary), with linear/dynamic/llama3/yarn/longrope scaling.
 #include <torch/types.h>
 
 #include "core/model/model_config.h"

@@ -85,11 +85,12 @@ def reference_ids(model_dir):
     return load_file(str(Path(model_dir) / "reference.safetensors"))["input_ids"]
 
 
-def ours_forward(model_dir, ids, adapter=None):
+def ours_forward(model_dir, ids, adapter=None, dtype="fp32"):
     """Logits and loss of our engine (`aletheia forward`) on `ids`."""
     tmp = work_dir("fwd")
     write_ids(tmp / "ids.json", ids)
-    args = [ALETHEIA, "forward", model_dir, "--ids", tmp / "ids.json", "--out", tmp / "out.safetensors"]
+    args = [ALETHEIA, "forward", model_dir, "--ids", tmp / "ids.json", "--out", tmp / "out.safetensors",
+            "--dtype", dtype]
     if adapter:
         args += ["--adapter", adapter]
     run(*args)
@@ -97,9 +98,9 @@ def ours_forward(model_dir, ids, adapter=None):
     return out["logits"], out["loss"]
 
 
-def hf_model(model_dir, attn="eager"):
+def hf_model(model_dir, attn="eager", dtype=torch.float32):
     from transformers import AutoModelForCausalLM
-    model = AutoModelForCausalLM.from_pretrained(str(model_dir), torch_dtype=torch.float32,
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), torch_dtype=dtype,
                                                  attn_implementation=attn)
     return model.eval()
 
