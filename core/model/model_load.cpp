@@ -121,7 +121,10 @@ Model Model::randomInit(const ModelConfig& config, uint64_t seed, torch::Dtype d
         switch (slot.kind) {
         case SlotKind::Matrix:
         case SlotKind::Embedding:
-            t = torch::randn(slot.shape, gen, torch::kFloat).mul_(stdDev);
+            // Drawn in the on-disk layout and viewed as load() views it, so a saved and reloaded
+            // model runs the very same GEMMs (GPT-2's Conv1D is a transposed view).
+            t = torch::randn(slot.diskShape(), gen, torch::kFloat).mul_(stdDev);
+            if (slot.transposed) t = t.t();
             break;
         case SlotKind::NormWeight:
             // gemma's RMSNorm scales by (1 + w): its identity is w = 0.

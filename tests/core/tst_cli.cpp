@@ -69,7 +69,7 @@ private slots:
         QTest::newRow("no config") << QStringList{"plan"} << "--config FILE is required";
         QTest::newRow("missing config file") << QStringList{"train", "--config", "/nonexistent/exp.yaml"}
                                              << "/nonexistent/exp.yaml: cannot read the experiment file";
-        QTest::newRow("inspect without dir") << QStringList{"inspect"} << "missing argument";
+        QTest::newRow("inspect without dir") << QStringList{"inspect"} << "give a model directory, or --supported";
         QTest::newRow("inspect two dirs") << QStringList{"inspect", "a", "b"} << "unexpected argument 'b'";
         QTest::newRow("flag with value") << QStringList{"tokenize", "d", "--jsonl=yes"} << "takes no value";
         QTest::newRow("probe dir without ids") << QStringList{"probe", "/m"} << "<model-dir> needs --ids";

@@ -279,8 +279,8 @@ private slots:
         QTest::addColumn<QString>("mustSay");  // '|'-separated fragments of the message
         QTest::newRow("activation") << "llama" << R"({"hidden_act": "swiglu"})" << "hidden_act|swiglu|silu|gelu_pytorch_tanh";
         QTest::newRow("gpt2 activation") << "gpt2" << R"({"activation_function": "mish"})" << "activation_function|mish|gelu_new";
-        QTest::newRow("rope type") << "llama" << R"({"rope_scaling": {"rope_type": "longrope", "factor": 2.0}})"
-                                   << "rope_scaling|longrope|linear|llama3";
+        QTest::newRow("rope type") << "llama" << R"({"rope_scaling": {"rope_type": "ntk_by_parts", "factor": 2.0}})"
+                                   << "rope_scaling|ntk_by_parts|linear|llama3|yarn|longrope";
         QTest::newRow("v5 rope type") << "llama" << R"({"rope_parameters": {"rope_type": "su", "rope_theta": 10000.0}})"
                                       << "rope_parameters|su|dynamic";
     }
