@@ -11,6 +11,7 @@
 #include "core/common/error.h"
 #include "core/eval/eval_json.h"
 #include "core/eval/evaluate_sets.h"
+#include "core/eval/multiple_choice.h"
 #include "core/io/json_file.h"
 #include "core/train/trainer.h"
 
@@ -33,10 +34,32 @@ std::vector<EvalSet> evaluationSets(const ExperimentConfig& cfg, const Tokenizer
     for (const auto& f : extraFiles)
         sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(),
                         loadExperimentExamples(cfg, tok, f)});
-    if (sets.empty())
-        throw Error("nothing to evaluate: set data.validation, data.val_set_size or data.forgetting, or pass --data FILE",
-                    {"", "data", -1});
     return sets;
+}
+
+// data.multiple_choice, then each --choices file.
+std::vector<ChoiceSet> choiceSets(const ExperimentConfig& cfg, const std::vector<std::string>& extraFiles) {
+    std::vector<std::string> files = extraFiles;
+    if (!cfg.data.multiple_choice.empty()) files.insert(files.begin(), cfg.data.multiple_choice);
+    std::vector<ChoiceSet> sets;
+    for (const auto& f : files)
+        sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(), readChoiceQuestions(f)});
+    return sets;
+}
+
+void printChoiceTable(const std::vector<ChoiceSetResult>& results) {
+    int width = 4;
+    for (const auto& s : results) width = std::max(width, int(s.name.size()) + 2);
+    std::printf("\n%-*s %9s %9s %9s %12s %12s %9s\n", width, "multiple choice", "questions", "base acc", "base norm",
+                "adapted acc", "adapted norm", "delta acc");
+    for (const auto& s : results) {
+        std::printf("%-*s %9lld %9.4f %9.4f", width, s.name.c_str(), (long long)s.questions, s.base.acc, s.base.accNorm);
+        if (s.adapted)
+            std::printf(" %12.4f %12.4f %+9.4f\n", s.adapted->acc, s.adapted->accNorm, s.adapted->acc - s.base.acc);
+        else
+            std::printf(" %12s %12s %9s\n", "-", "-", "-");
+    }
+    std::fflush(stdout);
 }
 
 void printTable(const EvalReport& r) {
@@ -60,17 +83,20 @@ void printTable(const EvalReport& r) {
 CommandSpec evalCommand() {
     CommandSpec c;
     c.name = "eval";
-    c.summary = "evaluate the base model and the trained adapter (loss, perplexity)";
-    c.usage = "aletheia eval --config exp.yaml [--adapter DIR] [--data FILE.jsonl ...] [--set KEY=VALUE ...]";
+    c.summary = "evaluate the base model and the trained adapter (loss, perplexity, multiple-choice acc)";
+    c.usage = "aletheia eval --config exp.yaml [--adapter DIR] [--data FILE.jsonl ...] [--choices FILE.jsonl ...]\n"
+              "                     [--set KEY=VALUE ...]";
     c.description =
         "Mean loss per loss-bearing token (as training counts them) and perplexity of the base model and of\n"
         "the adapted model on each set: the validation data as `train` holds it out (data.validation, or the\n"
         "data.val_set_size split of data.train), data.forgetting, and every --data file (tokenised like the\n"
-        "training data). The adapter: --adapter DIR (PEFT), else the run's exported adapter/, else its newest\n"
+        "training data). Multiple-choice sets (data.multiple_choice and every --choices file, JSONL of\n"
+        "{question, choices, answer}): acc and acc_norm as lm-evaluation-harness scores MMLU zero-shot. The adapter: --adapter DIR (PEFT), else the run's exported adapter/, else its newest\n"
         "checkpoint, else none (base model only). Prints a table and writes eval.json to the run directory.";
     c.options = experimentOptions();
     c.options.push_back({"adapter", "DIR", "a PEFT adapter directory to evaluate instead of the run's"});
     c.options.push_back({"data", "FILE", "one more JSONL set to evaluate", true});
+    c.options.push_back({"choices", "FILE", "one more multiple-choice JSONL set {question, choices, answer}", true});
     c.run = [](const ParsedArgs& a) {
         const ExperimentConfig cfg = experimentFromArgs(a, "eval");
         const std::string dir = prepareRunDir(cfg);
@@ -78,6 +104,11 @@ CommandSpec evalCommand() {
         const auto adapter = findRunAdapter(dir, a.value("adapter"));
         const Tokenizer tok = loadExperimentTokenizer(cfg);
         const std::vector<EvalSet> sets = evaluationSets(cfg, tok, a.all("data"));
+        const std::vector<ChoiceSet> choices = choiceSets(cfg, a.all("choices"));
+        if (sets.empty() && choices.empty())
+            throw Error("nothing to evaluate: set data.validation, data.val_set_size, data.forgetting or "
+                        "data.multiple_choice, or pass --data / --choices FILE",
+                        {"", "data", -1});
         Model model = loadExperimentModel(cfg);
         if (adapter) std::cerr << "eval: adapter " << adapter->path << "\n";
         else std::cerr << "eval: no adapter in " << dir << " (no adapter/, no checkpoint): base model only\n";
@@ -87,16 +118,29 @@ CommandSpec evalCommand() {
         options.padId = paddingId(tok);
         options.autocast = autocastFor(cfg.train.precision, model.device());
         ProgressPrinter progress("eval");
-        const EvalReport report = evaluateSets(model, sets, adapter ? adapter->attach : AttachAdapter{}, options,
-                                               progress.callback(), &interruptToken());
+        const AttachAdapter attach = adapter ? adapter->attach : AttachAdapter{};
+        const EvalReport report = sets.empty() ? EvalReport{}
+                                               : evaluateSets(model, sets, attach, options, progress.callback(), &interruptToken());
+        const auto choiceResults = choices.empty() || interruptToken().stopRequested()
+                                       ? std::vector<ChoiceSetResult>{}
+                                       : evaluateChoiceSets(model, tok, choices, attach, options.batchSize,
+                                                            progress.callback(), &interruptToken());
         progress.finish();
         if (interruptToken().stopRequested()) {
             std::cerr << "eval: stopped before the end; eval.json not written\n";
             return 2;
         }
-        printTable(report);
+        if (!report.sets.empty()) printTable(report);
+        if (!choiceResults.empty()) printChoiceTable(choiceResults);
         const std::string out = (fs::path(dir) / "eval.json").string();
-        writeJsonFile(out, evalReportToJson(report, adapter ? adapter->path : ""));
+        nlohmann::json j = evalReportToJson(report, adapter ? adapter->path : "");
+        if (!choiceResults.empty()) j["multiple_choice"] = choiceResultsToJson(choiceResults);
+        for (size_t i = 0; i < choiceResults.size(); ++i) {
+            const fs::path samples = fs::path(dir) / "eval_samples" / (choices[i].name + ".jsonl");
+            fs::create_directories(samples.parent_path());
+            writeChoiceSamples(samples.string(), choices[i], choiceResults[i]);
+        }
+        writeJsonFile(out, j);
         std::cerr << "eval: " << out << "\n";
         return 0;
     };

@@ -36,6 +36,7 @@ void checkFilesExist(const ExperimentConfig& cfg, std::vector<ConfigProblem>& ou
     mustExist("data.train", cfg.data.train);
     mustExist("data.validation", cfg.data.validation);
     mustExist("data.forgetting", cfg.data.forgetting);
+    mustExist("data.multiple_choice", cfg.data.multiple_choice);
     mustExist("plan.file", cfg.plan.file);
 }
 

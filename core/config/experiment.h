@@ -20,6 +20,8 @@ struct DataSection {
     std::string validation;             // optional JSONL file
     std::string forgetting;             // optional JSONL file of what the model already knows
                                         //   (`aletheia eval` measures how much of it is lost)
+    std::string multiple_choice;        // optional JSONL of {question, choices, answer}: `aletheia eval`
+                                        //   scores acc / acc_norm as lm-eval's MMLU does (core/eval)
     std::string format = "auto";        // auto | text | instruction | chat
     std::string chat_template = "auto"; // auto (from the tokenizer) | none | chatml | llama3 | ...
     int sequence_len = 512;

@@ -28,6 +28,7 @@ std::vector<ConfigField> buildSchema() {
         path("data", "train", ALETHEIA_REF(data.train)),
         path("data", "validation", ALETHEIA_REF(data.validation)),
         path("data", "forgetting", ALETHEIA_REF(data.forgetting)),
+        path("data", "multiple_choice", ALETHEIA_REF(data.multiple_choice)),
         choice("data", "format", ALETHEIA_REF(data.format), {"auto", "text", "instruction", "chat"}),
         text("data", "chat_template", ALETHEIA_REF(data.chat_template)),
         integer("data", "sequence_len", ALETHEIA_REF(data.sequence_len), {8, 1 << 20}),

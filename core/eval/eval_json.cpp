@@ -1,10 +1,38 @@
 #include "core/eval/eval_json.h"
 
+#include "core/io/json_file.h"
+
 namespace aletheia {
 
 namespace {
 nlohmann::json scoreJson(const LossScore& s) { return {{"loss", s.loss}, {"ppl", s.perplexity}}; }
 }  // namespace
+
+nlohmann::json choiceScoreJson(const ChoiceScore& s) { return {{"acc", s.acc}, {"acc_norm", s.accNorm}}; }
+
+nlohmann::json choiceResultsToJson(const std::vector<ChoiceSetResult>& results) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : results)
+        out.push_back({{"name", r.name},
+                       {"file", r.file},
+                       {"questions", r.questions},
+                       {"base", choiceScoreJson(r.base)},
+                       {"adapted", r.adapted ? choiceScoreJson(*r.adapted) : nlohmann::json(nullptr)}});
+    return out;
+}
+
+void writeChoiceSamples(const std::string& path, const ChoiceSet& set, const ChoiceSetResult& result) {
+    writeFileAtomically(path, [&](std::ostream& out) {
+        for (size_t i = 0; i < set.questions.size(); ++i) {
+            const nlohmann::json line = {
+                {"line", set.questions[i].line},
+                {"answer", set.questions[i].answer},
+                {"base", result.base.loglikelihoods.at(i)},
+                {"adapted", result.adapted ? nlohmann::json(result.adapted->loglikelihoods.at(i)) : nlohmann::json(nullptr)}};
+            out << line.dump() << "\n";
+        }
+    });
+}
 
 nlohmann::json evalReportToJson(const EvalReport& report, const std::string& adapter) {
     nlohmann::json sets = nlohmann::json::array();

@@ -1,1 +1,1 @@
-core_module(eval DEPS train lora model text common)
+core_module(eval DEPS train lora model text io common)

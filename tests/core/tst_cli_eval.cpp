@@ -140,6 +140,65 @@ private slots:
         QVERIFY2(r.err.contains("nothing to evaluate"), qPrintable(r.err));
     }
 
+    // data.multiple_choice and --choices: acc / acc_norm of base and adapter in eval.json, the
+    // per-question log-likelihoods in eval_samples/, and acc equal to what those samples say.
+    void evalMultipleChoice() {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const QString cfg = writeFixtureExperiment(
+            root, patternLines(16), experimentYaml("  multiple_choice: data/mc.jsonl\n", "  policy: uniform\n"));
+        QByteArray mc;
+        for (int i = 0; i < 6; ++i)
+            mc += "{\"question\": \"abc abc abc " + QByteArray::number(i % 3) +
+                  "\", \"choices\": [\"abc\", \"zzz\", \"0 1\"], \"answer\": " + QByteArray::number(i % 3) + "}\n";
+        writeText(tmp.filePath("data/mc.jsonl"), mc);
+        writeText(tmp.filePath("more.jsonl"), "{\"question\": \"a or b\", \"choices\": [\"a\", \"b\"], \"answer\": \"B\"}\n");
+        auto r = runAletheia({"train", "--config", cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = runAletheia({"eval", "--config", cfg, "--choices", tmp.filePath("more.jsonl")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("multiple choice") && r.out.contains("\nmc ") && r.out.contains("\nmore "), qPrintable(r.out));
+        const QJsonObject report = readJson(tmp.filePath("run/eval.json"));
+        QVERIFY(report["sets"].toArray().isEmpty());  // no loss set in this experiment
+        const QJsonArray sets = report["multiple_choice"].toArray();
+        QCOMPARE(sets.size(), 2);
+        const QJsonObject set = sets[0].toObject();
+        QCOMPARE(set["name"].toString(), QString("mc"));
+        QCOMPARE(set["questions"].toInt(), 6);
+        QCOMPARE(sets[1].toObject()["questions"].toInt(), 1);
+
+        const QList<QByteArray> lines = readAll(tmp.filePath("run/eval_samples/mc.jsonl")).trimmed().split('\n');
+        QCOMPARE(lines.size(), 6);
+        double baseCorrect = 0, adaptedCorrect = 0, changed = 0;
+        for (const QByteArray& line : lines) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            const QJsonArray base = o["base"].toArray(), adapted = o["adapted"].toArray();
+            QCOMPARE(base.size(), 3);
+            QCOMPARE(adapted.size(), 3);
+            auto best = [](const QJsonArray& a) {
+                int b = 0;
+                for (int i = 1; i < a.size(); ++i) if (a[i].toDouble() > a[b].toDouble()) b = i;
+                return b;
+            };
+            baseCorrect += best(base) == o["answer"].toInt();
+            adaptedCorrect += best(adapted) == o["answer"].toInt();
+            for (int i = 0; i < 3; ++i) {
+                QVERIFY(base[i].toDouble() < 0 && adapted[i].toDouble() < 0);
+                changed = std::max(changed, std::abs(base[i].toDouble() - adapted[i].toDouble()));
+            }
+        }
+        QCOMPARE(set["base"].toObject()["acc"].toDouble(), baseCorrect / 6);
+        QCOMPARE(set["adapted"].toObject()["acc"].toDouble(), adaptedCorrect / 6);
+        QCOMPARE(set["base"].toObject()["acc_norm"].toDouble(), set["base"].toObject()["acc"].toDouble());
+        QVERIFY2(changed > 1e-3, "the adapter changed no log-likelihood");
+
+        // A bad line names the file and the line, before any model is loaded.
+        writeText(tmp.filePath("more.jsonl"), "{\"question\": \"a\", \"choices\": [\"a\", \"b\"], \"answer\": 5}\n");
+        r = runAletheia({"eval", "--config", cfg, "--choices", tmp.filePath("more.jsonl")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(tmp.filePath("more.jsonl") + ":1: 'answer': must be an index"), qPrintable(r.err));
+    }
+
     void benchPlanVersusUniform() {
         QTemporaryDir tmp;
         const fs::path root = tmp.path().toStdString();
