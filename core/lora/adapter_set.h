@@ -47,6 +47,7 @@ public:
     size_t size() const { return entries_.size(); }
 
     torch::Tensor delta(const torch::Tensor& x, const Linear& l, bool dropout) const override;
+    bool adapts(const Linear& l) const override { return find(l.name) != nullptr; }
 
 private:
     std::vector<Entry> entries_;

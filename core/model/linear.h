@@ -34,6 +34,8 @@ struct LinearAdapters {
     // x: [..., in] -> [..., out], or an undefined tensor when `l` has no adapter here.
     // `dropout`: the adapters' dropout is on (training forwards only).
     virtual torch::Tensor delta(const torch::Tensor& x, const Linear& l, bool dropout) const = 0;
+    // Whether `l` has an adapter here (true when unknown: callers may only skip work on false).
+    virtual bool adapts(const Linear& l) const { (void)l; return true; }
 };
 
 // What replaces the frozen base matmul while probing (core/probe's gradient sinks: custom
@@ -42,6 +44,8 @@ struct LinearProbes {
     virtual ~LinearProbes() = default;
     // x W^T (+ bias) like the plain path, or an undefined tensor when `l` is not probed.
     virtual torch::Tensor forward(const torch::Tensor& x, const Linear& l) const = 0;
+    // Whether `l` is probed here (true when unknown).
+    virtual bool probes(const Linear& l) const { (void)l; return true; }
 };
 
 struct Linear {

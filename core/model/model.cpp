@@ -120,9 +120,13 @@ torch::Tensor Model::block(int i, const torch::Tensor& h, const ForwardContext& 
     return x + ffn(applyNorm(x, L.ln2));
 }
 
+torch::Tensor Model::finalNorm(const torch::Tensor& h) const { return applyNorm(h, s_->finalNorm); }
+
+const Linear& Model::headLinear() const { return s_->head; }
+
 torch::Tensor Model::head(const torch::Tensor& h, const ForwardContext& ctx) const {
     const ModelState& s = *s_;
-    auto logits = linear(applyNorm(h, s.finalNorm), s.head, ctx);  // [B, T, V]
+    auto logits = linear(finalNorm(h), s.head, ctx);  // [B, T, V]
     const double cap = s.config.finalSoftcap;  // gemma2: cap * tanh(logits / cap)
     return cap > 0 ? torch::tanh(logits / cap) * cap : logits;
 }

@@ -71,6 +71,9 @@ public:
     torch::Tensor block(int i, const torch::Tensor& h, const ForwardContext& ctx) const;  // [B,T,H] -> [B,T,H]
     // Final norm + LM head (through linear(), like every projection): [B, T, H] -> logits [B, T, V]
     torch::Tensor head(const torch::Tensor& h, const ForwardContext& ctx) const;
+    // The two parts of head(), for a loss that runs the head itself (core/train/head_loss.h).
+    torch::Tensor finalNorm(const torch::Tensor& h) const;
+    const Linear& headLinear() const;
 
     ForwardOutput forward(const torch::Tensor& ids, const torch::Tensor& attentionMask = {},
                           const torch::Tensor& labels = {}, const ForwardHooks& hooks = {}) const;

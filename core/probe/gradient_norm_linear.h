@@ -44,6 +44,7 @@ public:
     // `sink` must outlive every forward and backward that uses this set.
     void add(const Linear& l, GradNormSink* sink);
     torch::Tensor forward(const torch::Tensor& x, const Linear& l) const override;
+    bool probes(const Linear& l) const override { return sinks_.count(l.name) != 0; }
 
 private:
     torch::Tensor anchor_;

@@ -4,6 +4,7 @@
 #include "core/model/loss.h"
 #include "core/model/model.h"
 #include "core/train/block_checkpoint.h"
+#include "core/train/head_loss.h"
 
 namespace aletheia {
 
@@ -45,10 +46,15 @@ LossSum forwardLossSum(const Model& model, const Batch& batch, const ForwardOpti
             });
         }
     }
+    const auto labels = batch.labels.to(device);
+    if (o.fused_head_loss) {
+        out.sum = fusedHeadLossSum(model, h, labels, ctx, o.autocast);
+        if (out.sum.defined()) return out;
+    }
     auto logits = model.head(h, ctx);  // [B, T, V]
     const int64_t V = logits.size(2);
     auto shiftLogits = logits.narrow(1, 0, T - 1).to(torch::kFloat).reshape({-1, V});  // [B*(T-1), V]
-    auto shiftLabels = batch.labels.narrow(1, 1, T - 1).reshape({-1}).to(device);      // [B*(T-1)]
+    auto shiftLabels = labels.narrow(1, 1, T - 1).reshape({-1});                       // [B*(T-1)]
     out.sum = torch::nn::functional::cross_entropy(
         shiftLogits, shiftLabels,
         torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreIndex).reduction(torch::kSum));

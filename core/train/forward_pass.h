@@ -20,6 +20,7 @@ struct ForwardOptions {
     bool activation_checkpointing = false;
     bool autocast = false;             // CUDA bf16 autocast around the forward
     ForwardHooks hooks;                // the run's adapters (and their dropout) for linear()
+    bool fused_head_loss = true;       // head + loss chunked over loss-bearing positions (head_loss.h)
     // Test hook: when set, counts block outputs that backward actually passes through.
     std::atomic<int>* backward_blocks = nullptr;
 };

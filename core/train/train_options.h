@@ -25,6 +25,8 @@ struct TrainOptions {
     uint64_t seed = 42;                // LoRA init, dropout and anything random in the run
     std::string precision = "auto";    // auto (bf16 on CUDA, fp32 on CPU) | fp32 | bf16
     bool activation_checkpointing = false;  // recompute each block in backward instead of storing
+    bool fused_head_loss = true;       // head + loss chunked over loss-bearing tokens (head_loss.h);
+                                       //   false: full logits (tests/bench/bench_head_loss compares)
     std::string output_dir;            // checkpoints go to <output_dir>/checkpoints; empty: none
     bool full_finetune = false;        // train all Model::parameters(); the plan is ignored
     std::string init_adapter;          // a PEFT adapter directory whose values start the adapters

@@ -191,6 +191,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
     ForwardOptions fo;
     fo.first_grad_layer = o.full_finetune ? 0 : plan.lowestLayer();
     fo.activation_checkpointing = o.activation_checkpointing;
+    fo.fused_head_loss = o.fused_head_loss;
     fo.autocast = autocast;
     fo.hooks.adapters = adapters.get();
     fo.hooks.dropout = true;

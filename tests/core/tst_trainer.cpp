@@ -193,6 +193,56 @@ private slots:
         for (size_t i = 0; i < grads[0].size(); ++i) QVERIFY(torch::allclose(grads[0][i], grads[1][i], 1e-5, 1e-6));
     }
 
+    // The chunked head + loss (core/train/head_loss.h) gives the loss and the adapter gradients of
+    // the full-logits path, on every fixture family (gemma2's soft-capping takes the full path),
+    // with masked positions and padding, in training and under NoGrad (evaluation).
+    void fusedHeadLossEqualsFullLogits_data() {
+        QTest::addColumn<QString>("family");
+        for (const auto& e : fs::directory_iterator(std::string(ALETHEIA_FIXTURES) + "/models"))
+            if (fs::exists(e.path() / "config.json")) QTest::newRow(e.path().filename().c_str()) << QString::fromStdString(e.path().filename().string());
+    }
+    void fusedHeadLossEqualsFullLogits() {
+        QFETCH(QString, family);
+        const Model m = Model::load(std::string(ALETHEIA_FIXTURES) + "/models/" + family.toStdString());
+        const AdapterSet adapters = applyPlan(m, layersPlan(m, 0, 4, 8), 1);
+        const auto params = adapterParameters(adapters);
+        {
+            torch::NoGradGuard g;
+            // random B (a constant B sums the gradient over outputs, where a following norm cancels it)
+            torch::manual_seed(5);
+            for (auto& p : params) p.tensor.add_(torch::randn_like(p.tensor) * 0.02);
+        }
+        Batch b = permutationBatch(0, 0, 3, 9, 2);
+        b.labels.narrow(1, 0, 4).fill_(-100);  // a masked prompt
+        b.labels[2].narrow(0, 6, 3).fill_(-100);  // and a right-padded row
+        b.attention_mask[2].narrow(0, 6, 3).fill_(0);
+        double loss[2];
+        std::vector<torch::Tensor> grads[2];
+        for (int fused = 0; fused < 2; ++fused) {
+            ForwardOptions fo;
+            fo.hooks.adapters = &adapters;
+            fo.fused_head_loss = fused == 1;
+            for (auto& p : params) p.tensor.mutable_grad() = torch::Tensor();
+            const LossSum r = forwardLossSum(m, b, fo);
+            QCOMPARE(r.tokens, int64_t(5 + 5 + 2));
+            loss[fused] = r.sum.item<double>();
+            r.sum.backward();
+            // (an expert no token was routed to has no gradient on either path)
+            for (auto& p : params) grads[fused].push_back(p.tensor.grad().defined() ? p.tensor.grad().clone() : torch::Tensor());
+            torch::NoGradGuard noGrad;
+            QVERIFY(std::abs(forwardLossSum(m, b, fo).sum.item<double>() - loss[fused]) <= 1e-5 * loss[fused]);
+        }
+        QVERIFY2(std::abs(loss[0] - loss[1]) <= 1e-6 * loss[0], qPrintable(QString("%1 vs %2").arg(loss[0]).arg(loss[1])));
+        for (size_t i = 0; i < grads[0].size(); ++i) {
+            QCOMPARE(grads[0][i].defined(), grads[1][i].defined());
+            if (!grads[0][i].defined()) continue;
+            // fp32 rounding of another summation order: relative to the gradient's size
+            const double diff = (grads[0][i] - grads[1][i]).norm().item<double>(), size = grads[0][i].norm().item<double>();
+            QVERIFY2(diff <= 1e-5 * size + 1e-9,
+                     qPrintable(QString::fromStdString(params[i].name) + QString(": |diff| %1, |grad| %2").arg(diff).arg(size)));
+        }
+    }
+
     void accumulationEqualsOneBigBatch() {
         // 4 rows at once == 4 micro-batches of 1 row == 2 accumulated source batches of 2 rows.
         std::vector<double> losses[3];
