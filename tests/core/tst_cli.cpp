@@ -16,6 +16,7 @@
 
 #include "core/cli/progress_printer.h"
 #include "core/io/safetensors_reader.h"
+#include "core/model/family_spec.h"
 #include "cli_test_support.h"
 
 using namespace cli_test;
@@ -56,6 +57,16 @@ private slots:
         const auto r = runAletheia({command, command == "train" ? "-h" : "--help"});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(fragment), qPrintable(r.out));
+    }
+
+    // --supported reads the loader's own tables: every spec row and the RoPE types a config may name.
+    void inspectSupported() {
+        const auto r = runAletheia({"inspect", "--supported"});
+        QCOMPARE(r.code, 0);
+        for (const aletheia::FamilySpec& f : aletheia::familySpecs())
+            QVERIFY2(r.out.contains(QString::fromStdString("  " + f.modelType + " (" + f.architecture + ")")),
+                     qPrintable(QString::fromStdString(f.modelType) + " missing in:\n" + r.out));
+        for (const char* t : {"linear", "dynamic", "llama3", "yarn", "longrope"}) QVERIFY2(r.out.contains(t), t);
     }
 
     void userErrors_data() {
