@@ -24,6 +24,7 @@
 #include "core/text/tokenizer.h"
 #include "core/io/safetensors_reader.h"
 #include "cli_test_support.h"
+#include "glyph_tokenizer.h"
 
 using namespace cli_test;
 
@@ -193,7 +194,7 @@ private slots:
         const std::string dir = tmp.filePath("model").toStdString();
         fs::create_directories(dir);
         for (const char* f : {"config.json", "model.safetensors"}) fs::copy_file(fixture + "/" + f, dir + "/" + f);
-        aletheia::text::writeCharTokenizer(dir, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        std::ofstream(dir + "/tokenizer.json") << glyphTokenizerJson(320).dump();
         const aletheia::Model model = aletheia::Model::load(dir);
         const aletheia::Tokenizer tok = aletheia::Tokenizer::fromDirectory(dir);
         aletheia::GenerateOptions o;
@@ -209,17 +210,16 @@ private slots:
         QCOMPARE(ids.out.trimmed(), want.join(' '));
         QVERIFY2(ids.err.contains("5 prompt tokens"), qPrintable(ids.err));
 
-        const auto full = aletheia::generate(model, aletheia::promptIds(tok, "abc", false), o, {}, &tok);
-        const auto text = runAletheia({"generate", QString::fromStdString(dir), "--prompt", "abc", "--max-new-tokens", "12"});
+        const std::string glyphs = "\xC4\x91\xC4\xA2\xC4\xB3";  // U+0111 U+0122 U+0133: ids 17, 34, 51
+        const auto full = aletheia::generate(model, aletheia::promptIds(tok, glyphs, false), o, {}, &tok);
+        const auto text = runAletheia({"generate", QString::fromStdString(dir), "--prompt", QString::fromStdString(glyphs),
+                                       "--max-new-tokens", "12"});
         QVERIFY2(text.code == 0, qPrintable(text.err));
         QCOMPARE(text.out, QString::fromStdString(full.text) + "\n");
         QVERIFY(full.text.size() >= 4);
 
-        size_t at = full.text.size() / 2;  // an ASCII letter or digit from the second half (argv stays valid UTF-8)
-        while (at < full.text.size() && !std::isalnum(static_cast<unsigned char>(full.text[at]))) ++at;
-        QVERIFY(at < full.text.size());
-        const std::string stop = full.text.substr(at, 1);
-        const auto stopped = runAletheia({"generate", QString::fromStdString(dir), "--prompt", "abc", "--max-new-tokens",
+        const std::string stop = full.text.substr(full.text.size() / 4 * 2, 4);  // two characters (2 bytes each)
+        const auto stopped = runAletheia({"generate", QString::fromStdString(dir), "--prompt", QString::fromStdString(glyphs), "--max-new-tokens",
                                           "12", "--stop", QString::fromStdString(stop)});
         QVERIFY2(stopped.code == 0, qPrintable(stopped.err));
         QCOMPARE(stopped.out, QString::fromStdString(full.text.substr(0, full.text.find(stop))) + "\n");

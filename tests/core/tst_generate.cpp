@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "expect_error.h"
+#include "glyph_tokenizer.h"
 #include "core/generate/eos_ids.h"
 #include "core/generate/generate.h"
 #include "core/generate/prompt.h"
@@ -62,9 +63,12 @@ QString idsText(const std::vector<int32_t>& ids) {
     return s.join(' ');
 }
 
-// A byte-fallback character tokenizer covering the llama fixture's 320 ids: every id decodes.
-Tokenizer charTokenizer() {
-    const auto files = text::makeCharTokenizer("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+// One character per id over the llama fixture's 320 ids (glyph_tokenizer.h): every id decodes.
+Tokenizer glyphTokenizer() { return Tokenizer::fromJson(glyphTokenizerJson(320), "glyph tokenizer"); }
+
+// A ChatML tokenizer (the demo's) for the chat-template prompt.
+Tokenizer chatTokenizer() {
+    const auto files = text::makeCharTokenizer("abcdefghijklmnopqrstuvwxyz");
     return Tokenizer::fromJson(files.tokenizer, "char tokenizer", text::parseTokenizerConfig(files.config));
 }
 
@@ -182,7 +186,7 @@ private slots:
 
     void stopStringEosAndStopRequest() {
         const Model m = load("llama");
-        const Tokenizer tok = charTokenizer();
+        const Tokenizer tok = glyphTokenizer();
         const std::vector<int32_t> prompt = referencePrompt("llama");
         const GenerateResult full = generate(m, prompt, greedy(24), {}, &tok);
         QVERIFY(full.text.size() >= 8);
@@ -201,12 +205,7 @@ private slots:
         }
         // A stop string from the middle of the greedy text: generation ends at the token that
         // completes it, and the text stops right before it.
-        size_t mid = full.text.size() / 2;  // two ASCII letters/digits from the second half
-        while (mid + 1 < full.text.size() && !(std::isalnum(static_cast<unsigned char>(full.text[mid])) &&
-                                              std::isalnum(static_cast<unsigned char>(full.text[mid + 1]))))
-            ++mid;
-        QVERIFY(mid + 1 < full.text.size());
-        const std::string stop = full.text.substr(mid, 2);
+        const std::string stop = full.text.substr(full.text.size() / 4 * 2, 4);  // two characters (2 bytes each)
         const size_t at = full.text.find(stop);
         GenerateOptions o = greedy(24);
         o.stopStrings = {"never in this text \x01", stop};
@@ -245,7 +244,7 @@ private slots:
         const Model m = load("llama");
         QCOMPARE(eosTokenIds(modelsDir() + "llama", m.config(), nullptr), (std::vector<int64_t>{2}));
         // The chat template around one user turn, and its end-of-turn token.
-        const Tokenizer tok = charTokenizer();
+        const Tokenizer tok = chatTokenizer();
         const auto ids = promptIds(tok, "hi", true);
         QCOMPARE(QString::fromStdString(tok.decode(ids, false)), QString("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"));
         QCOMPARE(chatTurnEndId(tok).value_or(-1), 2);
