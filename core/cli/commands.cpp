@@ -3,9 +3,9 @@
 namespace aletheia::cli {
 
 std::vector<CommandSpec> allCommands() {
-    return {probeCommand(), planCommand(),    trainCommand(),   evalCommand(),    exportCommand(),
-            benchCommand(), demoCommand(),    inspectCommand(), tokenizeCommand(), forwardCommand(),
-            versionCommand()};
+    return {probeCommand(), planCommand(),    trainCommand(),   evalCommand(),     exportCommand(),
+            benchCommand(), demoCommand(),    generateCommand(), inspectCommand(), tokenizeCommand(),
+            forwardCommand(), versionCommand()};
 }
 
 }  // namespace aletheia::cli

@@ -13,6 +13,7 @@ CommandSpec versionCommand();
 CommandSpec inspectCommand();
 CommandSpec tokenizeCommand();
 CommandSpec forwardCommand();
+CommandSpec generateCommand();
 CommandSpec probeCommand();
 CommandSpec planCommand();
 CommandSpec trainCommand();

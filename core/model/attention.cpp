@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include "core/model/kv_cache.h"
 #include "core/model/rope.h"
 
 namespace aletheia {
@@ -103,6 +104,9 @@ torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const A
         q = applyRope(q, cos, sin);
         k = applyRope(k, cos, sin);
     }
+    // Generation: the keys/values of earlier positions come from the cache, [B, nkv, S = past + T, hd];
+    // stored before GQA's repeat, so a cached position costs nkv heads, not nh.
+    if (ctx.cache) std::tie(k, v) = ctx.cache->append(s.layer, k, v);
     const int64_t rep = s.numHeads / s.numKvHeads;
     k = repeatKv(k, rep);  // [B, nh, S, hd]
     v = repeatKv(v, rep);
@@ -124,8 +128,9 @@ torch::Tensor attention(const torch::Tensor& x, const AttentionParts& a, const A
 #endif
     if (sdpa) {
 #if TORCH_VERSION_MAJOR >= 2
-        if (!allowed.defined() && T == S) {
-            o = fusedAttention(q, k, v, {}, /*causal=*/true, s.scale, s.headDim);
+        if (!allowed.defined() && (T == S || T == 1)) {
+            // No mask needed: plain causal, or one new query (decode) that sees every cached key.
+            o = fusedAttention(q, k, v, {}, /*causal=*/T == S, s.scale, s.headDim);
         } else {
             if (!allowed.defined()) allowed = causalAllowed(T, S, x.device());
             // An explicit mask carries padding and the sliding window. Additive, with the dtype's

@@ -15,6 +15,7 @@ struct AttentionShape {
     int64_t window = 0;  // sliding window: a query sees itself and the window-1 keys before it; 0 = all
     bool localRope = false;  // use the context's cosLocal/sinLocal (gemma3 sliding layers)
     double softcap = 0;  // scores -> softcap * tanh(scores / softcap) before the mask (gemma2); 0 = off
+    int layer = 0;       // the decoder layer: its slot in the context's KV cache
 };
 
 // x: [B, T, H] -> [B, T, H]

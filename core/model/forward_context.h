@@ -8,7 +8,7 @@
 
 namespace aletheia {
 
-struct KvCache;        // generation (core/eval) will provide per-layer key/value storage
+class KvCache;         // core/model/kv_cache.h: generation's per-layer keys and values
 struct LinearAdapters; // core/model/linear.h
 struct LinearProbes;
 
@@ -24,8 +24,8 @@ struct ForwardContext : ForwardHooks {
     torch::Tensor cos, sin;     // [T, rotaryDim] activation dtype; undefined without RoPE
     torch::Tensor cosLocal, sinLocal;  // gemma3's sliding layers (their own base); undefined otherwise
     torch::Tensor allowed;      // [B, 1, T, S] bool, true = query t may see key s; undefined = plain causal
-    int64_t positionOffset = 0; // position of the first query token (non-zero with a KV cache)
-    KvCache* cache = nullptr;   // not used yet
+    int64_t positionOffset = 0; // position of the first query token (the cache's length)
+    KvCache* cache = nullptr;   // generation: attention appends each layer's keys/values and attends to all
 };
 
 }  // namespace aletheia

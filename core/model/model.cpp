@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/model/attention.h"
+#include "core/model/kv_cache.h"
 #include "core/model/mlp.h"
 #include "core/model/model_state.h"
 #include "core/model/moe.h"
@@ -61,16 +62,16 @@ std::vector<Linear*> Model::linears() const {
     return v;
 }
 
-torch::Tensor Model::embed(const torch::Tensor& ids) const {
+torch::Tensor Model::embed(const torch::Tensor& ids, int64_t positionOffset) const {
     requireValid(s_);
     const ModelState& s = *s_;
     const int64_t T = ids.size(1);
     auto h = torch::embedding(s.embed, ids.to(s.device));  // [B, T, H]
     if (s.posEmbed.defined()) {
-        if (T > s.posEmbed.size(0))
-            fail("sequence of " + std::to_string(T) + " tokens exceeds the model's " +
+        if (positionOffset + T > s.posEmbed.size(0))
+            fail("sequence of " + std::to_string(positionOffset + T) + " tokens exceeds the model's " +
                  std::to_string(s.posEmbed.size(0)) + " learned positions");
-        h = h + s.posEmbed.narrow(0, 0, T);  // positions 0..T-1, broadcast over B
+        h = h + s.posEmbed.narrow(0, positionOffset, T);  // positions offset..offset+T-1, broadcast over B
     }
     // gemma: scale by sqrt(hidden) computed in the activation dtype (as HF does).
     if (s.spec->embedScale)
@@ -79,19 +80,26 @@ torch::Tensor Model::embed(const torch::Tensor& ids) const {
 }
 
 ForwardContext Model::context(int64_t B, int64_t T, const torch::Tensor& attentionMask,
-                              const ForwardHooks& hooks) const {
+                              const ForwardHooks& hooks, KvCache* cache) const {
     requireValid(s_);
     const ModelState& s = *s_;
     ForwardContext ctx;
     static_cast<ForwardHooks&>(ctx) = hooks;
-    if (s.spec->rope) std::tie(ctx.cos, ctx.sin) = ropeCosSin(s.config, s.invFreq, 0, T, s.dtype);
-    if (s.invFreqLocal.defined()) std::tie(ctx.cosLocal, ctx.sinLocal) = ropeCosSin(s.localRope, s.invFreqLocal, 0, T, s.dtype);
+    if (cache && cache->numLayers() != numLayers())
+        fail("KV cache made for " + std::to_string(cache->numLayers()) + " layers, the model has " +
+             std::to_string(numLayers()));
+    ctx.cache = cache;
+    const int64_t past = cache ? cache->length() : 0, S = past + T;
+    ctx.positionOffset = past;
+    if (s.spec->rope) std::tie(ctx.cos, ctx.sin) = ropeCosSin(s.config, s.invFreq, past, T, s.dtype);
+    if (s.invFreqLocal.defined()) std::tie(ctx.cosLocal, ctx.sinLocal) = ropeCosSin(s.localRope, s.invFreqLocal, past, T, s.dtype);
     if (attentionMask.defined()) {
-        if (attentionMask.dim() != 2 || attentionMask.size(0) != B || attentionMask.size(1) != T)
-            fail("attention mask must be [B, T] like the input ids");
-        auto keys = attentionMask.to(s.device).to(torch::kBool).view({B, 1, 1, T});             // [B,1,1,S]
-        auto causal = torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(s.device)).tril();
-        ctx.allowed = causal.view({1, 1, T, T}) & keys;                                         // [B,1,T,S]
+        if (attentionMask.dim() != 2 || attentionMask.size(0) != B || attentionMask.size(1) != S)
+            fail("attention mask must be [B, S] (S = cached + new tokens) like the input ids");
+        auto keys = attentionMask.to(s.device).to(torch::kBool).view({B, 1, 1, S});             // [B,1,1,S]
+        // The T queries are the last T of S positions.
+        auto causal = torch::ones({T, S}, torch::TensorOptions().dtype(torch::kBool).device(s.device)).tril(past);
+        ctx.allowed = causal.view({1, 1, T, S}) & keys;                                         // [B,1,T,S]
     }
     return ctx;
 }
@@ -102,6 +110,7 @@ torch::Tensor Model::block(int i, const torch::Tensor& h, const ForwardContext& 
     AttentionShape shape = s.attnShape;
     if (s.config.scaleAttnByInverseLayerIdx) shape.scale /= double(i + 1);
     shape.window = s.config.windowAt(i);
+    shape.layer = i;
     shape.localRope = s.config.localRopeAt(i);
     auto ffn = [&](const torch::Tensor& x) {
         return L.isMoe ? moe(x, L.moe, s.moeOptions, ctx) : mlp(x, L.mlp, s.config.activation, ctx);
@@ -142,6 +151,18 @@ ForwardOutput Model::forward(const torch::Tensor& ids, const torch::Tensor& atte
     out.logits = head(h, ctx);
     if (labels.defined()) out.loss = causalLmLoss(out.logits, labels);
     return out;
+}
+
+torch::Tensor Model::forwardCached(const torch::Tensor& ids, KvCache* cache, const ForwardHooks& hooks,
+                                   int64_t keepLast) const {
+    requireValid(s_);
+    if (ids.dim() != 2) fail("input ids must be [B, T]");
+    const int64_t T = ids.size(1);
+    const ForwardContext ctx = context(ids.size(0), T, {}, hooks, cache);
+    auto h = embed(ids, ctx.positionOffset);
+    for (int i = 0; i < numLayers(); ++i) h = block(i, h, ctx);
+    if (keepLast > 0 && keepLast < T) h = h.narrow(1, T - keepLast, keepLast);
+    return head(h, ctx);
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> Model::stateDict() const {

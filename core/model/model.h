@@ -63,11 +63,14 @@ public:
     DecoderLayer& layer(int i) const;
 
     // Per-block entry points (a trainer can checkpoint activations or skip the graph below a layer).
-    torch::Tensor embed(const torch::Tensor& ids) const;                 // ids: [B, T] -> h: [B, T, H]
-    // attentionMask: [B, T] 1 = token, 0 = padding (optional).
+    // ids: [B, T] -> h: [B, T, H]; positionOffset: the position of ids' first token (learned positions).
+    torch::Tensor embed(const torch::Tensor& ids, int64_t positionOffset = 0) const;
+    // attentionMask: [B, S] 1 = token, 0 = padding (optional), S = the cache's length + T.
     // hooks: the run's adapters / the probe's sinks that linear() looks up.
+    // cache: the T queries continue its sequence (RoPE from position cache->length()) and every
+    // layer appends its keys/values to it; null = a fresh sequence, nothing kept.
     ForwardContext context(int64_t B, int64_t T, const torch::Tensor& attentionMask = {},
-                           const ForwardHooks& hooks = {}) const;
+                           const ForwardHooks& hooks = {}, KvCache* cache = nullptr) const;
     torch::Tensor block(int i, const torch::Tensor& h, const ForwardContext& ctx) const;  // [B,T,H] -> [B,T,H]
     // Final norm + LM head (through linear(), like every projection): [B, T, H] -> logits [B, T, V]
     torch::Tensor head(const torch::Tensor& h, const ForwardContext& ctx) const;
@@ -77,6 +80,11 @@ public:
 
     ForwardOutput forward(const torch::Tensor& ids, const torch::Tensor& attentionMask = {},
                           const torch::Tensor& labels = {}, const ForwardHooks& hooks = {}) const;
+    // Generation's forward: ids [B, T] continue `cache`'s sequence (null: a fresh one) and are
+    // appended to it. Logits of the last `keepLast` positions [B, keepLast, V] (all when 0): the
+    // LM head is skipped where nobody reads it, as transformers' logits_to_keep.
+    torch::Tensor forwardCached(const torch::Tensor& ids, KvCache* cache, const ForwardHooks& hooks = {},
+                                int64_t keepLast = 0) const;
 
     // On-disk HF names and layouts (Conv1D back to [in, out]); tied lm_head omitted.
     std::vector<std::pair<std::string, torch::Tensor>> stateDict() const;

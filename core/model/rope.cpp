@@ -118,6 +118,11 @@ std::pair<torch::Tensor, torch::Tensor> ropeCosSin(const ModelConfig& c, const t
     return {emb.cos().to(dtype), emb.sin().to(dtype)};
 }
 
+bool ropeRescalesAll(const ModelConfig& c, int64_t from, int64_t to) {
+    const int64_t original = c.ropeScaling.originalMaxPositions;
+    return c.ropeScaling.type == "longrope" && from <= original && to > original;
+}
+
 torch::Tensor applyRope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
     const int64_t rd = cos.size(-1);
     const int64_t hd = x.size(-1);

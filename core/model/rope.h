@@ -15,6 +15,12 @@ torch::Tensor ropeInverseFrequencies(const ModelConfig& c);
 std::pair<torch::Tensor, torch::Tensor> ropeCosSin(const ModelConfig& c, const torch::Tensor& invFreq, int64_t offset,
                                                    int64_t T, torch::Dtype dtype);
 
+// True when growing the sequence from `from` to `to` tokens changes the cos/sin of positions
+// already computed: longrope switches every position to its long factors once the sequence
+// exceeds the original context, so keys cached with the short ones are stale (transformers'
+// Phi-3 drops its cache at that step too).
+bool ropeRescalesAll(const ModelConfig& c, int64_t from, int64_t to);
+
 // x: [B, heads, T, headDim]; rotates the first cos.size(-1) dims of each head.
 torch::Tensor applyRope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 

@@ -9,15 +9,23 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/cli/progress_printer.h"
+#include "core/generate/generate.h"
+#include "core/generate/prompt.h"
+#include "core/model/model.h"
+#include "core/text/demo_tokenizer.h"
+#include "core/text/tokenizer.h"
 #include "core/io/safetensors_reader.h"
 #include "core/model/family_spec.h"
 #include "cli_test_support.h"
+#include "glyph_tokenizer.h"
 
 using namespace cli_test;
 
@@ -31,7 +39,7 @@ private slots:
         r = runAletheia({"--help"});
         QCOMPARE(r.code, 0);
         for (const char* c : {"probe", "plan", "train", "eval", "export", "bench", "demo", "inspect", "tokenize",
-                              "forward"})
+                              "forward", "generate"})
             QVERIFY2(r.out.contains(QString("\n  ") + c + " "), c);
     }
 
@@ -48,6 +56,7 @@ private slots:
         QTest::newRow("inspect") << "inspect" << "usage: aletheia inspect <model-dir>";
         QTest::newRow("tokenize") << "tokenize" << "--jsonl";
         QTest::newRow("forward") << "forward" << "logits";
+        QTest::newRow("generate") << "generate" << "--repetition-penalty R";
         QTest::newRow("version") << "version" << "usage: aletheia version";
     }
     void commandHelp() {
@@ -84,6 +93,20 @@ private slots:
         QTest::newRow("inspect two dirs") << QStringList{"inspect", "a", "b"} << "unexpected argument 'b'";
         QTest::newRow("flag with value") << QStringList{"tokenize", "d", "--jsonl=yes"} << "takes no value";
         QTest::newRow("probe dir without ids") << QStringList{"probe", "/m"} << "<model-dir> needs --ids";
+        // generate checks its options before loading anything: "/m" is never opened.
+        QTest::newRow("generate without prompt") << QStringList{"generate", "/m"} << "--prompt TEXT is required";
+        QTest::newRow("generate negative temperature") << QStringList{"generate", "/m", "--prompt", "x", "--temperature", "-1"}
+                                                       << "temperature must be >= 0 (0 = greedy), got -1";
+        QTest::newRow("generate top-p above 1") << QStringList{"generate", "/m", "--prompt", "x", "--top-p", "1.5"}
+                                                << "top_p must be in (0, 1] (1 = off), got 1.5";
+        QTest::newRow("generate top-p 0") << QStringList{"generate", "/m", "--prompt", "x", "--top-p", "0"}
+                                          << "top_p must be in (0, 1]";
+        QTest::newRow("generate top-k not a number") << QStringList{"generate", "/m", "--prompt", "x", "--top-k", "many"}
+                                                     << "--top-k needs an integer, got 'many'";
+        QTest::newRow("generate unknown adapter") << QStringList{"generate", "/m", "--prompt", "x", "--adapter", "/nonexistent/adapter"}
+                                                  << "/nonexistent/adapter: no adapter_config.json here";
+        QTest::newRow("generate chat with ids") << QStringList{"generate", "/m", "--prompt", "1 2", "--ids", "--chat"}
+                                                << "--chat needs a text prompt";
     }
     void userErrors() {
         QFETCH(QStringList, args);
@@ -172,6 +195,46 @@ private slots:
         const auto bad = runAletheia({"forward", QString::fromStdString(dir), "--ids", tmp.filePath("ragged.json"), "--out", out});
         QCOMPARE(bad.code, 1);
         QVERIFY2(bad.err.contains("ragged.json: 'row 1': rows must have equal length"), qPrintable(bad.err));
+    }
+
+    // `generate` streams what core/generate gives: ids with --ids (no tokenizer needed), text, a stop string.
+    void generateMatchesEngine() {
+        namespace fs = std::filesystem;
+        const std::string fixture = ALETHEIA_FIXTURES "/models/llama";
+        QTemporaryDir tmp;
+        const std::string dir = tmp.filePath("model").toStdString();
+        fs::create_directories(dir);
+        for (const char* f : {"config.json", "model.safetensors"}) fs::copy_file(fixture + "/" + f, dir + "/" + f);
+        std::ofstream(dir + "/tokenizer.json") << glyphTokenizerJson(320).dump();
+        const aletheia::Model model = aletheia::Model::load(dir);
+        const aletheia::Tokenizer tok = aletheia::Tokenizer::fromDirectory(dir);
+        aletheia::GenerateOptions o;
+        o.maxNewTokens = 12;
+        o.eosIds = {2};  // config.json's eos_token_id
+
+        const std::vector<int32_t> prompt = {1, 17, 42, 99, 5};
+        const auto ids = runAletheia({"generate", QString::fromStdString(fixture), "--ids", "--prompt", "1,17 42 99 5",
+                                      "--max-new-tokens", "12"});
+        QVERIFY2(ids.code == 0, qPrintable(ids.err));
+        QStringList want;
+        for (int32_t id : aletheia::generate(model, prompt, o).tokens) want << QString::number(id);
+        QCOMPARE(ids.out.trimmed(), want.join(' '));
+        QVERIFY2(ids.err.contains("5 prompt tokens"), qPrintable(ids.err));
+
+        const std::string glyphs = "\xC4\x91\xC4\xA2\xC4\xB3";  // U+0111 U+0122 U+0133: ids 17, 34, 51
+        const auto full = aletheia::generate(model, aletheia::promptIds(tok, glyphs, false), o, {}, &tok);
+        const auto text = runAletheia({"generate", QString::fromStdString(dir), "--prompt", QString::fromStdString(glyphs),
+                                       "--max-new-tokens", "12"});
+        QVERIFY2(text.code == 0, qPrintable(text.err));
+        QCOMPARE(text.out, QString::fromStdString(full.text) + "\n");
+        QVERIFY(full.text.size() >= 4);
+
+        const std::string stop = full.text.substr(full.text.size() / 4 * 2, 4);  // two characters (2 bytes each)
+        const auto stopped = runAletheia({"generate", QString::fromStdString(dir), "--prompt", QString::fromStdString(glyphs), "--max-new-tokens",
+                                          "12", "--stop", QString::fromStdString(stop)});
+        QVERIFY2(stopped.code == 0, qPrintable(stopped.err));
+        QCOMPARE(stopped.out, QString::fromStdString(full.text.substr(0, full.text.find(stop))) + "\n");
+        QVERIFY2(stopped.err.contains("(stop_string)"), qPrintable(stopped.err));
     }
 
     void formatDuration_data() {

@@ -1,0 +1,1 @@
+core_module(generate DEPS model text io common)
