@@ -40,6 +40,7 @@ GgufFile modelGguf(const Model& model, const std::string& tokenizerDir, GgufType
                   {"general.type", std::string("model")},
                   {"general.name", name},
                   {"general.file_type", ggufFileType(type)},
+                  {arch + ".vocab_size", u32(c.vocabSize)},
                   {arch + ".context_length", u32(c.maxPositions)},
                   {arch + ".embedding_length", u32(c.hiddenSize)},
                   {arch + ".block_count", u32(c.numLayers)},
@@ -51,7 +52,7 @@ GgufFile modelGguf(const Model& model, const std::string& tokenizerDir, GgufType
                   {arch + ".rope.dimension_count", u32(c.headDim)},
                   {arch + ".rope.freq_base", static_cast<float>(c.ropeTheta)},
                   {arch + ".attention.layer_norm_rms_epsilon", static_cast<float>(c.normEps)}};
-    for (auto& kv : ggufVocab(tokenizerDir, c.vocabSize, arch)) f.metadata.push_back(std::move(kv));
+    for (auto& kv : ggufVocab(tokenizerDir, c.vocabSize)) f.metadata.push_back(std::move(kv));
 
     // Projections by their on-disk names; everything else through the family's global/norm names.
     std::map<std::string, const Linear*> linears;

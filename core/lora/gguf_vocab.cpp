@@ -33,11 +33,10 @@ bool isByteToken(const std::string& t) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, GgufValue>> ggufVocab(const std::string& modelDir, int64_t vocabSize,
-                                                         const std::string& arch) {
+std::vector<std::pair<std::string, GgufValue>> ggufVocab(const std::string& modelDir, int64_t vocabSize) {
     const nlohmann::json tok = readFirst(modelDir, {"tokenizer.json", "tokenizer.json.gz"});
     if (tok.is_null())
-        return {{"tokenizer.ggml.model", std::string("none")}, {arch + ".vocab_size", static_cast<uint32_t>(vocabSize)}};
+        return {{"tokenizer.ggml.model", std::string("none")}};
     const std::string file = (fs::path(modelDir) / "tokenizer.json").string();
     const nlohmann::json& model = tok.value("model", nlohmann::json::object());
     if (model.value("type", "") != "BPE") failIn(file, "GGUF export supports BPE tokenizers only", "model.type");

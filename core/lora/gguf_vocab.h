@@ -4,8 +4,8 @@
 //   byte-level BPE            model "gpt2", pre "default", tokens, token_type, merges
 //   BPE with byte_fallback    model "llama" (SentencePiece-style), tokens, scores -1000,
 //                             token_type (BYTE for <0xNN>), as its LlamaHfVocab does
-//   no tokenizer.json         model "none" and {arch}.vocab_size: llama.cpp makes dummy tokens,
-//                             the file then runs on token ids only (our test fixtures)
+//   no tokenizer.json         model "none": llama.cpp makes {arch}.vocab_size dummy tokens, the
+//                             file then runs on token ids only (our test fixtures)
 // Ids missing from the vocabulary become "[PADn]" (UNUSED); added tokens are CONTROL when special,
 // else USER_DEFINED. bos/eos/pad ids and add_bos_token come from tokenizer_config.json, else
 // config.json; tokenizer.chat_template from tokenizer_config.json.
@@ -17,7 +17,6 @@
 
 namespace aletheia {
 
-std::vector<std::pair<std::string, GgufValue>> ggufVocab(const std::string& modelDir, int64_t vocabSize,
-                                                         const std::string& arch);
+std::vector<std::pair<std::string, GgufValue>> ggufVocab(const std::string& modelDir, int64_t vocabSize);
 
 }  // namespace aletheia

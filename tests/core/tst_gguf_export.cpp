@@ -464,7 +464,7 @@ private slots:
     void vocabFromTokenizerJson() {
         const auto dir = scratch("vocab");
         text::writeCharTokenizer(dir.string(), "ab c");
-        const auto kv = ggufVocab(dir.string(), 270, "llama");
+        const auto kv = ggufVocab(dir.string(), 270);
         std::map<std::string, GgufValue> m(kv.begin(), kv.end());
         QCOMPARE(std::get<std::string>(m.at("tokenizer.ggml.model")), std::string("llama"));  // byte fallback: SentencePiece-style
         const auto& tokens = std::get<std::vector<std::string>>(m.at("tokenizer.ggml.tokens"));
@@ -479,7 +479,7 @@ private slots:
         QCOMPARE(types[269], 5);     // UNUSED
         QCOMPARE(std::get<uint32_t>(m.at("tokenizer.ggml.eos_token_id")), 2u);
         QVERIFY(std::get<std::string>(m.at("tokenizer.chat_template")).find("<|im_start|>") != std::string::npos);
-        expectError([&] { ggufVocab(dir.string(), 100, "llama"); }, {"tokenizer.json", "vocab_size 100"});
+        expectError([&] { ggufVocab(dir.string(), 100); }, {"tokenizer.json", "vocab_size 100"});
     }
 
     void modelfile() {

@@ -37,6 +37,7 @@
 #include "core/lora/merge.h"
 #include "core/lora/peft_export.h"
 #include "core/lora/peft_import.h"
+#include "core/model/family_spec.h"
 #include "core/model/model.h"
 #include "core/plan/plan_io.h"
 #include "core/train/batch_source.h"
@@ -74,7 +75,8 @@ int ggufCommand(const std::vector<std::string>& a) {
     const GgufType type = ggufTypeFromName(a[3]);
     exportPeft(model, adapters, plan, (out / "adapter").string(), fs::absolute(a[0]).string());
     exportGgufAdapterDir(model, adapters, a[0], type, (out / "gguf").string());
-    exportGgufMergedDir(model, adapters, a[0], type, (out / "gguf-merged").string());
+    if (familySpec(model.config().modelType).ggufModel)  // else refused: the LoRA alone is checked
+        exportGgufMergedDir(model, adapters, a[0], type, (out / "gguf-merged").string());
     return 0;
 }
 
