@@ -69,7 +69,7 @@ def neox_qkv(w, n_head):
 
 def to_llamacpp_rows(w, hf_name, family, cfg):
     """The row transformations llama.cpp's converter applies to a weight (or bias, or LoRA B)."""
-    n_head = cfg["num_attention_heads"]
+    n_head = cfg.get("num_attention_heads", cfg.get("n_head"))
     if family in PERMUTED:
         if ".q_proj." in hf_name:
             return llama_permute(w, n_head, n_head)
@@ -134,7 +134,7 @@ def check_lora(name, family, cfg, out, qtype):
     file_alpha = float(field(reader, "adapter.lora.alpha"))
     peft_cfg = json.loads((out / "adapter" / "adapter_config.json").read_text())
     peft = load_file(str(out / "adapter" / "adapter_model.safetensors"))
-    tmap = name_map(arch, cfg["num_hidden_layers"])
+    tmap = name_map(arch, cfg.get("num_hidden_layers", cfg.get("n_layer")))  # gpt2: n_layer
     pairs = 0
     for key, A in peft.items():
         if ".lora_A." not in key:
