@@ -88,7 +88,8 @@ struct TrainSection {
 
 struct OutputSection {
     std::string dir = "runs/experiment";
-    std::vector<std::string> export_formats = {"peft"};  // peft | merged
+    std::vector<std::string> export_formats = {"peft"};  // peft | merged | gguf | gguf-merged
+    std::string gguf_type = "f16";                        // f32 | f16 | bf16 | q8_0 (GGUF tensors)
     bool plots = true;
 };
 

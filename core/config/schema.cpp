@@ -85,7 +85,8 @@ std::vector<ConfigField> buildSchema() {
         integer64("train", "seed", ALETHEIA_REF(train.seed), {0, 9.0e15}),
 
         path("output", "dir", ALETHEIA_REF(output.dir)),
-        stringList("output", "export_formats", ALETHEIA_REF(output.export_formats), {"peft", "merged"}),
+        stringList("output", "export_formats", ALETHEIA_REF(output.export_formats), {"peft", "merged", "gguf", "gguf-merged"}),
+        choice("output", "gguf_type", ALETHEIA_REF(output.gguf_type), {"f32", "f16", "bf16", "q8_0"}),
         boolean("output", "plots", ALETHEIA_REF(output.plots)),
     };
 }

@@ -45,16 +45,22 @@ std::vector<FamilySpec> buildTable() {
     std::vector<FamilySpec> t;
     t.push_back(llamaLike("llama", "LlamaForCausalLM"));
     t.back().outBias = true;  // llama's attention_bias also biases o_proj
+    t.back().ggufArch = "llama";
+    t.back().ggufPermuteQK = t.back().ggufModel = true;
     {
         FamilySpec s = llamaLike("mistral", "MistralForCausalLM");
         s.attentionBiasKey.clear();
         s.sliding = SlidingLayers::All;
         s.defaultSlidingWindow = 4096;  // MistralConfig's default
+        s.ggufArch = "llama";  // llama.cpp runs Mistral as llama
+        s.ggufPermuteQK = s.ggufModel = true;
         t.push_back(s);
     }
     {
         FamilySpec s = qwenWindow(llamaLike("qwen2", "Qwen2ForCausalLM"));
         s.qkvBias = true;
+        s.ggufArch = "qwen2";
+        s.ggufModel = true;
         t.push_back(s);
     }
     {
@@ -62,6 +68,7 @@ std::vector<FamilySpec> buildTable() {
         s.qNorm = "q_norm";
         s.kNorm = "k_norm";
         s.outBias = true;  // Qwen3's attention_bias biases o_proj too
+        s.ggufArch = "qwen3";
         t.push_back(s);
     }
     {
@@ -73,9 +80,11 @@ std::vector<FamilySpec> buildTable() {
         // hidden_activation; real Gemma-1 configs say hidden_act "gelu", i.e. exact erf GeLU.
         s.defaultActivation = "gelu_pytorch_tanh";
         s.outBias = true;
+        s.ggufArch = "gemma";
         t.push_back(s);
     }
     t.push_back(gemma2Like("gemma2", "Gemma2ForCausalLM"));
+    t.back().ggufArch = "gemma2";
     {
         FamilySpec s = llamaLike("phi3", "Phi3ForCausalLM");
         s.qkvFused = "qkv_proj";
@@ -83,6 +92,7 @@ std::vector<FamilySpec> buildTable() {
         s.attentionBiasKey.clear();
         s.sliding = SlidingLayers::All;  // Phi3Config's sliding_window defaults to None
         s.defaultOriginalMaxPositions = 4096;  // Phi3Config; longrope RoPE reads it
+        s.ggufArch = "phi3";
         t.push_back(s);
     }
     {
@@ -109,6 +119,7 @@ std::vector<FamilySpec> buildTable() {
         s.parallelSumMlpFirst = true;
         s.outBias = true;
         s.ignoredSuffixes = {"attention.bias", "attention.masked_bias", "rotary_emb.inv_freq"};
+        s.ggufArch = "gptneox";
         t.push_back(s);
     }
     {
@@ -137,6 +148,7 @@ std::vector<FamilySpec> buildTable() {
         s.normEpsKey = "layer_norm_epsilon";
         s.defaultNormEps = 1e-5;
         s.defaultActivation = "gelu_new";
+        s.ggufArch = "gpt2";
         t.push_back(s);
     }
     {
@@ -148,12 +160,15 @@ std::vector<FamilySpec> buildTable() {
         s.alwaysNormTopk = true;
         s.attentionBiasKey.clear();
         s.sliding = SlidingLayers::All;  // MixtralConfig's sliding_window defaults to None
+        s.ggufArch = "llama";  // llama.cpp runs Mixtral as llama with experts
+        s.ggufPermuteQK = true;
         t.push_back(s);
     }
     {
         FamilySpec s = qwenWindow(llamaLike("qwen2_moe", "Qwen2MoeForCausalLM"));
         s.qkvBias = true;
         s.sharedExpert = true;
+        s.ggufArch = "qwen2moe";
         t.push_back(s);
     }
     {
@@ -172,6 +187,7 @@ std::vector<FamilySpec> buildTable() {
         s.qkNormPerHead = true;
         s.parallelResidualOption = true;
         s.parallelSharesNorm = true;
+        s.ggufArch = "stablelm";
         t.push_back(s);
     }
     {
@@ -185,6 +201,7 @@ std::vector<FamilySpec> buildTable() {
         s.defaultSlidingWindow = 4096;
         s.localRope = true;
         s.defaultRopeTheta = 1e6;
+        s.ggufArch = "gemma3";
         t.push_back(s);
     }
     return t;

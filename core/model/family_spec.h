@@ -87,6 +87,13 @@ struct FamilySpec {
     std::string experts = "experts.";              // + e + "."
     std::string expertGate = "gate_proj", expertUp = "up_proj", expertDown = "down_proj";
     std::string sharedExpertPrefix = "shared_expert.", sharedExpertGate = "shared_expert_gate";
+
+    // llama.cpp (GGUF export): its architecture name ("" = none); whether its converter permutes
+    // q/k rows into its RoPE layout (LlamaModel.permute); whether we write the whole model as GGUF
+    // (hyperparameters and tensors mapped for this family), not only the LoRA.
+    std::string ggufArch;
+    bool ggufPermuteQK = false;
+    bool ggufModel = false;
 };
 
 // Throws aletheia::Error listing the supported model types when `modelType` is unknown.

@@ -162,6 +162,21 @@ output:
         QVERIFY(!weights->entries().empty());
         QVERIFY(fs::exists(root / "run" / "merged" / "model.safetensors"));
         QVERIFY(fs::exists(root / "run" / "merged" / "tokenizer.json"));
+
+        // GGUF for llama.cpp / Ollama: the shorthands, every file listed on stdout (tst_gguf_export checks the contents)
+        r = runAletheia({"export", "--config", cfg, "--format", "gguf,gguf-merged", "--gguf-type", "q8_0"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        for (const char* f : {"gguf/adapter.gguf", "gguf/base.gguf", "gguf/Modelfile", "gguf-merged/model.gguf", "gguf-merged/Modelfile"}) {
+            QVERIFY2(fs::exists(root / "run" / f), f);
+            QVERIFY2(r.out.contains(f), qPrintable(r.out));
+        }
+        QVERIFY(readAll(run + "/gguf/adapter.gguf").startsWith("GGUF"));
+        const QByteArray modelfile = readAll(run + "/gguf/Modelfile");
+        QVERIFY2(modelfile.contains("FROM ./base.gguf\nADAPTER ./adapter.gguf\n") && modelfile.contains("<|im_start|>"),
+                 modelfile.constData());
+        r = runAletheia({"export", "--config", cfg, "--format", "gguf", "--gguf-type", "q4_k"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("gguf_type") && r.err.contains("q4_k"), qPrintable(r.err));
     }
 
     // The first Ctrl-C lets the current step finish, writes a checkpoint and exits 0.

@@ -193,8 +193,8 @@ output:
         QTest::newRow("negative layer") << "lora:\n  layers_to_transform: [-1]\n" << 2 << "must be between 0";
         QTest::newRow("nested list") << "lora:\n  lora_target_modules: [[q_proj]]\n" << 2
                                      << "expected a list of strings, got a list in it";
-        QTest::newRow("unknown export") << "output:\n  export_formats: [peft, gguf]\n" << 2
-                                        << "must be one of: peft, merged; got 'gguf'";
+        QTest::newRow("unknown export") << "output:\n  export_formats: [peft, onnx]\n" << 2
+                                        << "must be one of: peft, merged, gguf, gguf-merged; got 'onnx'";
         QTest::newRow("bad rank") << "plan:\n  policy: ranks\n  ranks:\n    model.layers.0.q_proj: 0\n" << 3
                                   << "rank of 'model.layers.0.q_proj': must be between 1 and 4096";
         QTest::newRow("duplicate key") << "train:\n  max_steps: 3\n  max_steps: 4\n" << 3

@@ -7,6 +7,10 @@
 //       applies the plan (PEFT init, then B ~ N(0, 0.05) so the adapter changes the logits),
 //       writes <out-dir>/adapter (PEFT), <out-dir>/merged (merged checkpoint) and
 //       <out-dir>/logits.safetensors (logits and loss of the adapted model on the ids).
+//   aletheia_ref gguf <model-dir> <plan.yaml> <out-dir> <f32|f16|bf16|q8_0> [seed]
+//       the same adapter as export, written as <out-dir>/adapter (PEFT), <out-dir>/gguf
+//       (adapter.gguf, base.gguf, Modelfile) and <out-dir>/gguf-merged (model.gguf, Modelfile),
+//       as `aletheia export --format peft,gguf,gguf-merged` writes them.
 //   aletheia_ref train <model-dir> <adapter-dir> <ids.json> <out.json> <steps> <lr> <weight-decay> <max-grad-norm>
 //       trains the adapter's cells from the adapter's values (constant lr, no warm-up, no
 //       dropout), one batch = all rows of ids.json every step; writes {"losses": [...]}.
@@ -26,11 +30,14 @@
 #include "core/cli/token_ids_file.h"
 #include "core/common/error.h"
 #include "core/io/safetensors_writer.h"
+#include "core/io/gguf_writer.h"
 #include "core/lora/apply_plan.h"
+#include "core/lora/gguf_export.h"
 #include "core/lora/lora_adapter.h"
 #include "core/lora/merge.h"
 #include "core/lora/peft_export.h"
 #include "core/lora/peft_import.h"
+#include "core/model/family_spec.h"
 #include "core/model/model.h"
 #include "core/plan/plan_io.h"
 #include "core/train/batch_source.h"
@@ -49,17 +56,36 @@ Model loadFp32(const std::string& dir) {
     return Model::load(dir, o);
 }
 
+// The plan's adapters, PEFT init, then B ~ N(0, 0.05) so that they change the logits.
+AdapterSet randomAdapters(Model& model, const AdapterPlan& plan, uint64_t seed) {
+    AdapterSet adapters = applyPlan(model, plan, seed);
+    torch::NoGradGuard noGrad;
+    auto gen = at::detail::createCPUGenerator(seed + 1);
+    for (auto& [linear, adapter] : loraLinears(model, adapters)) adapter->B.normal_(0.0, 0.05, gen);
+    return adapters;
+}
+
+int ggufCommand(const std::vector<std::string>& a) {
+    if (a.size() < 4) throw std::runtime_error("gguf needs <model-dir> <plan.yaml> <out-dir> <type> [seed]");
+    const uint64_t seed = a.size() > 4 ? std::stoull(a[4]) : 7;
+    Model model = loadFp32(a[0]);
+    const AdapterPlan plan = loadPlan(a[1]);
+    const AdapterSet adapters = randomAdapters(model, plan, seed);
+    const fs::path out = a[2];
+    const GgufType type = ggufTypeFromName(a[3]);
+    exportPeft(model, adapters, plan, (out / "adapter").string(), fs::absolute(a[0]).string());
+    exportGgufAdapterDir(model, adapters, a[0], type, (out / "gguf").string());
+    if (familySpec(model.config().modelType).ggufModel)  // else refused: the LoRA alone is checked
+        exportGgufMergedDir(model, adapters, a[0], type, (out / "gguf-merged").string());
+    return 0;
+}
+
 int exportCommand(const std::vector<std::string>& a) {
     if (a.size() < 4) throw std::runtime_error("export needs <model-dir> <plan.yaml> <ids.json> <out-dir> [seed]");
     const uint64_t seed = a.size() > 4 ? std::stoull(a[4]) : 7;
     Model model = loadFp32(a[0]);
     const AdapterPlan plan = loadPlan(a[1]);
-    const AdapterSet adapters = applyPlan(model, plan, seed);
-    {
-        torch::NoGradGuard noGrad;
-        auto gen = at::detail::createCPUGenerator(seed + 1);
-        for (auto& [linear, adapter] : loraLinears(model, adapters)) adapter->B.normal_(0.0, 0.05, gen);
-    }
+    const AdapterSet adapters = randomAdapters(model, plan, seed);
     const fs::path out = a[3];
     fs::create_directories(out);
     exportPeft(model, adapters, plan, (out / "adapter").string(), fs::absolute(a[0]).string());
@@ -130,7 +156,7 @@ int stepsCommand(const std::vector<std::string>& a) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: aletheia_ref export|train|steps ...\n";
+        std::cerr << "usage: aletheia_ref export|gguf|train|steps ...\n";
         return 1;
     }
     const std::string cmd = argv[1];
@@ -138,6 +164,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 2, argv + argc);
     try {
         if (cmd == "export") return exportCommand(args);
+        if (cmd == "gguf") return ggufCommand(args);
         if (cmd == "train") return trainCommand(args);
         if (cmd == "steps") return stepsCommand(args);
         std::cerr << "aletheia_ref: unknown command '" << cmd << "'\n";
