@@ -34,6 +34,7 @@ CommandSpec trainCommand() {
     c.options.push_back({"resume", "", "continue from the latest checkpoint in the run directory"});
     c.run = [](const ParsedArgs& a) {
         const ExperimentConfig cfg = experimentFromArgs(a, "train");
+        const auto lock = lockRunDirectory(cfg.output.dir);  // before config.yaml is rewritten
         const std::string dir = prepareRunDir(cfg);
         Model model = loadExperimentModel(cfg);
         const ModuleTable table = modulesOf(model);

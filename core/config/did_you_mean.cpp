@@ -31,6 +31,9 @@ std::string lower(std::string s) {
 }  // namespace
 
 std::string closestMatch(const std::string& word, const std::vector<std::string>& candidates) {
+    // Keys are short: a long word is no typo of one, and its distance table (|word| x |key|)
+    // would cost memory and time in proportion to a hostile file's key.
+    if (word.size() > 64) return "";
     const std::string w = lower(word);
     const std::size_t limit = std::max<std::size_t>(1, w.size() / 3);
     std::string best;

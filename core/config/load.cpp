@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/common/yaml_parse.h"
 #include "core/config/did_you_mean.h"
 #include "core/config/experiment_io.h"
 #include "core/config/schema.h"
@@ -85,8 +86,8 @@ Assignment parseAssignment(const std::string& text) {
     // --set values are YAML too ("1e-4", "[q_proj, v_proj]"); text that is not valid YAML is
     // taken literally.
     try {
-        a.value = YAML::Load(text.substr(eq + 1));
-    } catch (const YAML::Exception&) {
+        a.value = parseYaml(text.substr(eq + 1), "--set " + a.key);
+    } catch (const Error&) {
         a.value = YAML::Node(text.substr(eq + 1));
     }
     return a;
@@ -99,9 +100,9 @@ public:
     ExperimentConfig run(const std::string& text, const ExperimentLoadOptions& options) {
         YAML::Node root;
         try {
-            root = YAML::Load(text);
-        } catch (const YAML::Exception& e) {
-            add("", e.mark.line >= 0 ? e.mark.line + 1 : -1, "YAML syntax error: " + e.msg);
+            root = parseYaml(text, label_);
+        } catch (const Error& e) {
+            add("", e.context().line, e.problem());
             throwIfProblems();
         }
         if (root.IsMap()) {

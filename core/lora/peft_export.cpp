@@ -6,6 +6,8 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/test_pause.h"
+#include "core/io/atomic_dir.h"
 #include "core/common/user_regex.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_writer.h"
@@ -153,9 +155,12 @@ void exportPeft(const Model& model, const AdapterSet& adapters, const AdapterPla
             tensors.emplace_back(peftKey(l->name, 'A'), a->A.detach().to(torch::kCPU, torch::kFloat32).contiguous());  // [r, in]
             tensors.emplace_back(peftKey(l->name, 'B'), a->B.detach().to(torch::kCPU, torch::kFloat32).contiguous());  // [out, r]
         }
-    std::filesystem::create_directories(dir);
-    writeSafetensors((std::filesystem::path(dir) / "adapter_model.safetensors").string(), tensors);
-    writeJsonFile((std::filesystem::path(dir) / "adapter_config.json").string(), config);
+    // Over an existing adapter: the old one stays whole until the new one is complete.
+    replaceDirectoryAtomically(dir, [&](const std::filesystem::path& tmp) {
+        writeSafetensors((tmp / "adapter_model.safetensors").string(), tensors);
+        testPauseAt("export");
+        writeJsonFile((tmp / "adapter_config.json").string(), config);
+    });
 }
 
 }  // namespace aletheia

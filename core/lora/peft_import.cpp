@@ -1,8 +1,9 @@
 #include "core/lora/peft_import.h"
 
 #include <filesystem>
-#include <map>
 #include <cmath>
+#include <map>
+#include <type_traits>
 
 #include "core/common/error.h"
 #include "core/io/json_file.h"
@@ -22,6 +23,18 @@ double alphaValue(const nlohmann::json& v, const std::string& file, const std::s
         failIn(file, "alpha must be a positive number, got " + v.dump(), key);
     return v.get<double>();
 }
+
+// An optional flag or number of adapter_config.json, its type checked (value() would throw
+// nlohmann's own exception, naming neither the file nor the key).
+template <class T>
+T optionalField(const nlohmann::json& cfg, const char* key, T fallback, const std::string& file) {
+    const auto it = cfg.find(key);
+    if (it == cfg.end() || it->is_null()) return fallback;
+    if (std::is_same_v<T, bool> ? !it->is_boolean() : !it->is_number())
+        failIn(file, std::string("expected ") + (std::is_same_v<T, bool> ? "true or false" : "a number") + ", got " +
+                         it->dump().substr(0, 80), key);
+    return it->get<T>();
+}
 }  // namespace
 
 AdapterSet importPeft(const Model& model, const std::string& dir) {
@@ -35,10 +48,11 @@ AdapterSet importPeft(const Model& model, const std::string& dir) {
     }
     const nlohmann::json cfg = readJsonFile(configPath);
     if (!cfg.is_object()) failIn(configPath, "expected a JSON object");
-    if (cfg.value("peft_type", "") != "LORA")
-        failIn(configPath, "only LoRA adapters can be imported, this is '" + cfg.value("peft_type", "?") + "'",
+    if (!cfg.contains("peft_type") || cfg["peft_type"] != "LORA")
+        failIn(configPath, "only LoRA adapters can be imported, this is " +
+                               (cfg.contains("peft_type") ? cfg["peft_type"].dump().substr(0, 80) : std::string("not said")),
                "peft_type");
-    if (cfg.value("use_dora", false)) failIn(configPath, "DoRA adapters are not supported", "use_dora");
+    if (optionalField(cfg, "use_dora", false, configPath)) failIn(configPath, "DoRA adapters are not supported", "use_dora");
     const double defaultAlpha = cfg.contains("lora_alpha") ? alphaValue(cfg["lora_alpha"], configPath, "lora_alpha") : 8.0;
     const nlohmann::json alphaPattern = cfg.value("alpha_pattern", nlohmann::json::object());
     if (!alphaPattern.is_object()) failIn(configPath, "expected an object of regex -> alpha", "alpha_pattern");
@@ -78,8 +92,11 @@ AdapterSet importPeft(const Model& model, const std::string& dir) {
         LoraSpec spec;
         spec.rank = int(A.size(0));
         spec.alpha = alphaKey.empty() ? defaultAlpha : alphaValue(alphaPattern[alphaKey], configPath, "alpha_pattern." + alphaKey);
-        spec.rslora = cfg.value("use_rslora", false);
-        spec.dropout = cfg.value("lora_dropout", 0.0);
+        spec.rslora = optionalField(cfg, "use_rslora", false, configPath);
+        spec.dropout = optionalField(cfg, "lora_dropout", 0.0, configPath);
+        if (!(spec.dropout >= 0 && spec.dropout < 1))
+            failIn(configPath, "must be in [0, 1), got " + std::to_string(spec.dropout), "lora_dropout");
+        if (spec.rank < 1) failIn(weightsPath, "rank 0 (lora_A has no rows)", path);
         specs[path] = spec;
     }
     if (specs.empty()) failIn(weightsPath, "the adapter holds no LoRA weights");

@@ -1,6 +1,7 @@
 #include "core/plan/plan_io.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -10,6 +11,7 @@
 
 #include "core/common/error.h"
 #include "core/common/regular_file.h"
+#include "core/common/yaml_parse.h"
 #include "core/model/cell_name.h"
 
 namespace aletheia {
@@ -84,16 +86,11 @@ std::string planToYaml(const AdapterPlan& plan) {
 }
 
 AdapterPlan planFromYaml(const std::string& text, const std::string& src) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        throw Error("YAML syntax error: " + e.msg, {src, "", e.mark.line >= 0 ? e.mark.line + 1 : -1});
-    }
+    const YAML::Node root = parseYaml(text, src);
     if (!root.IsMap()) throw Error("a plan is a mapping with a 'layers' key", {src, "", -1});
     AdapterPlan plan;
     for (const auto& kv : root) {
-        const auto key = kv.first.as<std::string>();
+        const auto key = scalarAs<std::string>(kv.first, src, "", "a key");
         if (key == "dropout") plan.dropout = scalarAs<double>(kv.second, src, key, "a number");
         else if (key == "rslora") plan.rslora = scalarAs<bool>(kv.second, src, key, "true or false");
         else if (key != "layers") throw Error("unknown key (expected dropout, rslora, layers)", {src, key, lineOf(kv.first)});
@@ -108,7 +105,7 @@ AdapterPlan planFromYaml(const std::string& text, const std::string& src) {
         for (const auto& mk : lk.second) {
             AdapterCell c;
             c.layer = layer;
-            c.module = mk.first.as<std::string>();
+            c.module = scalarAs<std::string>(mk.first, src, where, "a module name");
             const std::string at = where + "." + c.module;
             if (!mk.second.IsMap() || !mk.second["r"])
                 throw Error("expected {r: RANK, alpha: ALPHA}", {src, at, lineOf(mk.second)});
@@ -121,9 +118,14 @@ AdapterPlan planFromYaml(const std::string& text, const std::string& src) {
                 throw Error("rank must be an integer in [1, " + std::to_string(kMaxPlanRank) + "], got " +
                                 std::to_string(c.rank),
                             {src, at + ".r", lineOf(mk.second["r"])});
+            if (!(c.alpha > 0) || !std::isfinite(c.alpha))
+                throw Error("alpha must be a positive number, got " + std::to_string(c.alpha),
+                            {src, at + ".alpha", lineOf(mk.second["alpha"])});
             plan.cells.push_back(c);
         }
     }
+    if (!(plan.dropout >= 0 && plan.dropout < 1))
+        throw Error("dropout must be in [0, 1), got " + std::to_string(plan.dropout), {src, "dropout", lineOf(root["dropout"])});
     return plan;
 }
 

@@ -33,9 +33,17 @@ nlohmann::json probeScoresToJson(const ProbeScores& s) {
 
 namespace {
 
+// get<int>() on 1e300 would be an unchecked (undefined) cast: integers are checked first.
+int intAt(const nlohmann::json& j, const char* key) {
+    const nlohmann::json& v = j.at(key);
+    if (!v.is_number_integer() || v.get<int64_t>() < -1 || v.get<int64_t>() > (1 << 24))
+        fail(std::string("'") + key + "' must be an integer in [-1, 2^24], got " + v.dump().substr(0, 80));
+    return int(v.get<int64_t>());
+}
+
 // The structural checks: same layers, same logical columns, same target modules.
 void requireSameModel(const nlohmann::json& j, const ModuleTable& table) {
-    const int layers = j.at("layers").get<int>();
+    const int layers = intAt(j, "layers");
     if (layers != table.numLayers)
         fail("the scores are for " + std::to_string(layers) + " layers, the model has " +
              std::to_string(table.numLayers));
@@ -53,7 +61,7 @@ ProbeScores probeScoresFromJson(const nlohmann::json& j, const ModuleTable& tabl
         requireSameModel(j, table);
         ProbeScores s;
         s.rule = ruleFromName(j.at("rule").get<std::string>());
-        s.batches = j.at("batches").get<int>();
+        s.batches = intAt(j, "batches");
         s.table = table;
         s.modules = table.roles;
         s.scores = j.at("scores").get<Matrix>();
@@ -63,7 +71,7 @@ ProbeScores probeScoresFromJson(const nlohmann::json& j, const ModuleTable& tabl
         s.targetScores.assign(table.modules.size(), 0.0);
         std::map<std::pair<int, std::string>, double> byTarget;
         for (const auto& t : j.at("targets"))
-            byTarget[{t.at("layer").get<int>(), t.at("module").get<std::string>()}] = t.at("score").get<double>();
+            byTarget[{intAt(t, "layer"), t.at("module").get<std::string>()}] = t.at("score").get<double>();
         for (size_t i = 0; i < table.modules.size(); ++i) {
             auto it = byTarget.find({table.modules[i].layer, table.modules[i].module});
             if (it == byTarget.end())
@@ -73,12 +81,15 @@ ProbeScores probeScoresFromJson(const nlohmann::json& j, const ModuleTable& tabl
         }
         if (s.scores.size() != size_t(table.numLayers) || s.layerScores.size() != size_t(table.numLayers))
             fail("the score matrix does not have one row per layer");
+        if (!s.spread.empty() && s.spread.size() != s.scores.size()) fail("the spread matrix does not have one row per layer");
+        for (const auto& row : s.spread)
+            if (row.size() != table.roles.size()) fail("a spread row does not have one column per logical module");
         for (const auto& row : s.scores)  // rows are indexed by the model's logical modules
             if (row.size() != table.roles.size())
                 fail("a score row has " + std::to_string(row.size()) + " columns, the model has " +
                      std::to_string(table.roles.size()) + " logical modules");
         for (const auto& e : j.value("experts", nlohmann::json::array()))
-            s.experts.push_back({e.at("layer").get<int>(), e.at("expert").get<int>(), e.at("role").get<std::string>(),
+            s.experts.push_back({intAt(e, "layer"), intAt(e, "expert"), e.at("role").get<std::string>(),
                                  e.at("score").get<double>()});
         return s;
     } catch (const nlohmann::json::exception& e) {

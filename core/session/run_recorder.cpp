@@ -36,8 +36,31 @@ void writeRunConfig(ExperimentConfig cfg, const std::string& dir) {
     saveExperiment(cfg, (fs::path(dir) / "config.yaml").string());
 }
 
-RunRecorder::RunRecorder(const std::string& dir, bool append) : dir_(dir) {
-    const std::string metrics = (fs::path(dir) / "metrics.jsonl").string();
+std::unique_ptr<FileLock> lockRunDirectory(const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) failIn(dir, "cannot create the run directory: " + ec.message(), "output.dir");
+    return std::make_unique<FileLock>((fs::path(dir) / ".lock").string(),
+                                      "another `aletheia train` (or the Studio) is writing this run directory");
+}
+
+namespace {
+// Appending after a line that a kill cut short would glue the next line onto it.
+void dropPartialLastLine(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.empty() || text.back() == '\n') return;
+    const size_t keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+    std::error_code ec;
+    fs::resize_file(path, keep, ec);
+    if (ec) failIn(path, "cannot drop the incomplete last line: " + ec.message());
+}
+}  // namespace
+
+RunRecorder::RunRecorder(const std::string& dir, bool append)
+    : dir_(dir), metricsPath_((fs::path(dir) / "metrics.jsonl").string()) {
+    const std::string& metrics = metricsPath_;
+    if (append) dropPartialLastLine(metrics);
     if (append)  // the curve of the steps before the resume
         for (const auto& j : readMetricLines(metrics)) {
             if (!isLossLine(j)) continue;
@@ -53,19 +76,14 @@ RunRecorder::RunRecorder(const std::string& dir, bool append) : dir_(dir) {
 TrainObserver RunRecorder::wrap(TrainObserver next) {
     TrainObserver o;
     o.onStep = [this, next](const StepEvent& e) {
-        metrics_ << nlohmann::json{{"type", "train"}, {"step", e.step}, {"epoch", e.epoch}, {"loss", e.loss},
-                                   {"lr", e.lr}, {"grad_norm", e.grad_norm}, {"tokens_per_s", e.tokens_per_s},
-                                   {"step_time_s", e.step_time_s}, {"peak_memory_bytes", e.peak_memory_bytes}}
-                        .dump()
-                 << "\n" << std::flush;
+        write({{"type", "train"}, {"step", e.step}, {"epoch", e.epoch}, {"loss", e.loss}, {"lr", e.lr},
+               {"grad_norm", e.grad_norm}, {"tokens_per_s", e.tokens_per_s}, {"step_time_s", e.step_time_s},
+               {"peak_memory_bytes", e.peak_memory_bytes}});
         curves_.addStep(e.step, e.loss);
         if (next.onStep) next.onStep(e);
     };
     o.onEval = [this, next](const EvalEvent& e) {
-        metrics_ << nlohmann::json{{"type", "eval"}, {"step", e.step}, {"loss", e.loss}, {"perplexity", e.perplexity},
-                                   {"tokens", e.tokens}}
-                        .dump()
-                 << "\n" << std::flush;
+        write({{"type", "eval"}, {"step", e.step}, {"loss", e.loss}, {"perplexity", e.perplexity}, {"tokens", e.tokens}});
         curves_.addEval(e.step, e.loss);
         if (next.onEval) next.onEval(e);
     };
@@ -100,11 +118,15 @@ std::string outcomeName(TrainOutcome outcome) {
     return "unknown";
 }
 
+void RunRecorder::write(const nlohmann::json& line) {
+    // One flush per line: a line is on disk whole before the next step starts.
+    metrics_ << line.dump() << "\n" << std::flush;
+    if (!metrics_) failIn(metricsPath_, "cannot write a line (disk full?)");
+}
+
 void RunRecorder::finish(const TrainResult& result, const std::string& title, bool plot) {
-    metrics_ << nlohmann::json{{"type", "end"}, {"outcome", outcomeName(result.outcome)}, {"steps", result.steps},
-                               {"message", result.message}, {"checkpoint", result.last_checkpoint}}
-                    .dump()
-             << "\n" << std::flush;
+    write({{"type", "end"}, {"outcome", outcomeName(result.outcome)}, {"steps", result.steps},
+           {"message", result.message}, {"checkpoint", result.last_checkpoint}});
     if (plot) curves_.savePng((fs::path(dir_) / "loss.png").string(), title);
 }
 

@@ -6,12 +6,14 @@
 // loss.png.
 // Checkpoints are the trainer's (<dir>/checkpoints/).
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/config/experiment.h"
+#include "core/io/file_lock.h"
 #include "core/plan/adapter_plan.h"
 #include "core/session/train_curves.h"
 #include "core/train/metrics.h"
@@ -25,6 +27,11 @@ std::string freshRunDirectory(const std::string& parent, const std::string& stem
 // Writes <dir>/config.yaml: `cfg` with output.dir set to `dir`. Creates `dir`.
 void writeRunConfig(ExperimentConfig cfg, const std::string& dir);
 
+// Held by a process that writes the run directory `dir` (creates it): a second `train` on the
+// same directory is refused with a message naming <dir>/.lock instead of interleaving
+// checkpoints and metrics. The lock dies with the process (flock), so a kill leaves none behind.
+std::unique_ptr<FileLock> lockRunDirectory(const std::string& dir);
+
 // The complete lines of a metrics.jsonl as JSON objects, in file order; a line cut off by a crash
 // (or anything else that is not a JSON object) is left out. A missing file has none.
 std::vector<nlohmann::json> readMetricLines(const std::string& path);
@@ -37,7 +44,8 @@ std::string outcomeName(TrainOutcome outcome);
 class RunRecorder {
 public:
     // append: a resumed run keeps the lines already in metrics.jsonl and train.log (and their
-    // curve); else both start empty.
+    // curve), except a last line cut off by a crash; else both start empty. A line that cannot
+    // be written (disk full) is an aletheia::Error naming the file.
     RunRecorder(const std::string& dir, bool append);
     // An observer that records every event, then passes it on to `next`.
     TrainObserver wrap(TrainObserver next);
@@ -46,7 +54,8 @@ public:
     void finish(const TrainResult& result, const std::string& title, bool plot);
 
 private:
-    std::string dir_;
+    void write(const nlohmann::json& line);
+    std::string dir_, metricsPath_;
     std::ofstream metrics_, log_;
     TrainCurves curves_;
 };

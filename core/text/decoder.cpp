@@ -157,9 +157,19 @@ std::unique_ptr<Decoder> makeDecoder(const nlohmann::json& spec) {
         if (!pat.contains("String")) fail("Replace decoder with a regex pattern is not supported");
         return std::make_unique<ReplaceDec>(pat["String"].get<std::string>(), spec.at("content").get<std::string>());
     }
-    if (type == "Strip")
-        return std::make_unique<StripDec>(spec.at("content").get<std::string>(), spec.value("start", 0),
-                                          spec.value("stop", 0));
+    if (type == "Strip") {
+        // An empty content would strip nothing forever; real files strip one or two characters.
+        const std::string content = spec.at("content").get<std::string>();
+        if (content.empty()) fail("Strip decoder: 'content' is empty");
+        auto count = [&](const char* key) -> size_t {
+            const auto it = spec.find(key);
+            if (it == spec.end()) return 0;
+            if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > 1024)
+                fail(std::string("Strip decoder: '") + key + "' must be an integer in [0, 1024], got " + it->dump());
+            return size_t(it->get<int64_t>());
+        };
+        return std::make_unique<StripDec>(content, count("start"), count("stop"));
+    }
     if (type == "Metaspace") {
         bool strip = true;
         if (spec.contains("prepend_scheme") && spec["prepend_scheme"].is_string())

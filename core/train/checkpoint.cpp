@@ -1,6 +1,7 @@
 #include "core/train/checkpoint.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 #include "core/common/error.h"
+#include "core/common/test_pause.h"
+#include "core/io/atomic_dir.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors_reader.h"
 #include "core/io/safetensors_writer.h"
@@ -42,6 +45,32 @@ NamedTensors withPrefix(const std::map<std::string, torch::Tensor>& all, const s
     return out;
 }
 
+// state.json is ours, but a hand edit or a damaged disk must end in a message naming the key.
+std::string shown(const nlohmann::json& v) {
+    const std::string s = v.dump();
+    return s.size() > 80 ? s.substr(0, 80) + "..." : s;
+}
+
+int64_t countAt(const nlohmann::json& j, const char* key, const std::string& file) {
+    const auto it = j.find(key);
+    const bool ok = it != j.end() && ((it->is_number_unsigned() && it->get<uint64_t>() <= uint64_t(INT64_MAX)) ||
+                                      (it->is_number_integer() && !it->is_number_unsigned() && it->get<int64_t>() >= 0));
+    if (!ok) failIn(file, "must be a non-negative integer, got " + (it == j.end() ? std::string("nothing") : shown(*it)), key);
+    return it->get<int64_t>();
+}
+
+std::vector<double> lossesAt(const nlohmann::json& j, const std::string& file) {
+    std::vector<double> out;
+    const auto it = j.find("losses");
+    if (it == j.end()) return out;
+    if (!it->is_array()) failIn(file, "must be an array of numbers, got " + shown(*it), "losses");
+    for (const auto& v : *it) {
+        if (!v.is_number()) failIn(file, "must be an array of numbers, has " + shown(v), "losses");
+        out.push_back(v.get<double>());
+    }
+    return out;
+}
+
 }  // namespace
 
 std::vector<std::string> listCheckpoints(const std::string& root) {
@@ -65,18 +94,12 @@ std::string latestCheckpoint(const std::string& root) {
 }
 
 std::string writeCheckpoint(const std::string& root, const CheckpointState& s, int64_t keepLast) {
-    fs::create_directories(root);
     const fs::path final = fs::path(root) / stepDirName(s.step);
-    const fs::path tmp = fs::path(root) / (stepDirName(s.step) + ".tmp" + std::to_string(::getpid()));
-    fs::remove_all(tmp);
-    fs::create_directories(tmp);
-
     NamedTensors tensors;
     for (const auto& [k, t] : s.params) tensors.emplace_back("param." + k, t);
     for (const auto& [k, t] : s.optimizer) tensors.emplace_back("optim." + k, t);
     if (s.cpu_rng.defined()) tensors.emplace_back("rng.cpu", s.cpu_rng);
     if (s.cuda_rng.defined()) tensors.emplace_back("rng.cuda", s.cuda_rng);
-    writeSafetensors((tmp / "tensors.safetensors").string(), tensors);
 
     nlohmann::json j;
     j["format"] = "aletheia-checkpoint";
@@ -86,12 +109,17 @@ std::string writeCheckpoint(const std::string& root, const CheckpointState& s, i
     j["optimizer_step"] = s.optimizer_step;
     j["losses"] = s.losses;
     j["extra"] = s.extra;
-    writeJsonFile((tmp / "state.json").string(), j);
-
-    // Replacing an existing checkpoint of the same step (a resumed run re-saving) is the only
-    // non-atomic moment; the previous checkpoints stay intact meanwhile.
-    fs::remove_all(final);
-    fs::rename(tmp, final);
+    // A kill or a full disk mid-write leaves only a step-N.tmp<pid> folder, which listCheckpoints
+    // never picks and the next write of step N removes.
+    try {
+        replaceDirectoryAtomically(final.string(), [&](const fs::path& tmp) {
+            writeSafetensors((tmp / "tensors.safetensors").string(), tensors);
+            testPauseAt("checkpoint");
+            writeJsonFile((tmp / "state.json").string(), j);
+        });
+    } catch (const Error& e) {
+        failIn(final.string(), std::string("checkpoint not written (the earlier ones are kept): ") + e.what());
+    }
 
     if (keepLast > 0) {
         auto all = listCheckpoints(root);
@@ -103,15 +131,16 @@ std::string writeCheckpoint(const std::string& root, const CheckpointState& s, i
 
 CheckpointState readCheckpoint(const std::string& dir) {
     const fs::path d(dir);
-    const nlohmann::json j = readJsonFile((d / "state.json").string());
-    if (j.value("format", "") != "aletheia-checkpoint")
-        failIn((d / "state.json").string(), "not an Aletheia training checkpoint");
+    const std::string file = (d / "state.json").string();
+    const nlohmann::json j = readJsonFile(file);
+    if (!j.is_object() || !j.contains("format") || j["format"] != "aletheia-checkpoint")
+        failIn(file, "not an Aletheia training checkpoint");
     CheckpointState s;
-    s.step = j.at("step").get<int64_t>();
-    s.micro_index = j.at("micro_index").get<int64_t>();
-    s.optimizer_step = j.at("optimizer_step").get<int64_t>();
-    s.losses = j.value("losses", std::vector<double>{});
-    s.extra = j.value("extra", nlohmann::json::object());
+    s.step = countAt(j, "step", file);
+    s.micro_index = countAt(j, "micro_index", file);
+    s.optimizer_step = countAt(j, "optimizer_step", file);
+    s.losses = lossesAt(j, file);
+    s.extra = j.contains("extra") ? j["extra"] : nlohmann::json::object();
 
     const auto all = readTensors(d / "tensors.safetensors");
     s.params = withPrefix(all, "param.");

@@ -7,9 +7,11 @@
 #include <fstream>
 #include <sys/stat.h>  // mkfifo
 
+#include "core/common/yaml_parse.h"
 #include "core/config/did_you_mean.h"
 #include "core/config/experiment_io.h"
 #include "core/config/schema.h"
+#include "hostile_yaml.h"
 
 using namespace aletheia;
 namespace fs = std::filesystem;
@@ -276,6 +278,41 @@ output:
     }
 
     // Issue #20: an experiment "file" that is a FIFO blocked in open(); /dev/zero never ended.
+    void hostileYamlIsRefused_data() {
+        QTest::addColumn<int>("i");
+        const auto cases = hostileYamls();
+        for (size_t i = 0; i < cases.size(); ++i) QTest::newRow(cases[i].name) << int(i);
+    }
+    void hostileYamlIsRefused() {
+        QFETCH(int, i);
+        const HostileYaml h = hostileYamls()[size_t(i)];
+        QElapsedTimer timer;
+        timer.start();
+        ExperimentLoadOptions o;
+        o.checkFiles = false;
+        try {
+            parseExperiment(h.text, "/tmp", o, "hostile.yaml");
+            QFAIL("no throw");
+        } catch (const ConfigError& e) {
+            const QString what = e.what();
+            QVERIFY2(what.contains("nested deeper than 64") || what.contains("alias"), e.what());
+            QVERIFY2(what.startsWith(h.line > 0 ? QString("hostile.yaml:%1: ").arg(h.line) : QString("hostile.yaml")), e.what());
+        }
+        QVERIFY(timer.elapsed() < 5000);
+        // The same bound on a --set value: too deep is taken as literal text, not parsed.
+        try {
+            parseExperiment("", "/tmp", ExperimentLoadOptions{{"lora.lora_r=" + std::string(100000, '[')}, false});
+            QFAIL("no throw");
+        } catch (const ConfigError& e) {
+            QVERIFY2(QString(e.what()).contains("lora.lora_r"), e.what());
+        }
+    }
+    void bracketsInScalarsAreNotNesting() {
+        const YAML::Node n = parseYaml(yamlWithBracketsInScalars(), "ok.yaml");
+        QCOMPARE(QString::fromStdString(n["a"].as<std::string>()), QString(200, '['));
+        QCOMPARE(QString::fromStdString(n["c"].as<std::string>()), QString(200, '[') + "\nmore\n");
+    }
+
     void nonRegularExperimentFileRefused() {
         QTemporaryDir tmp;
         const fs::path fifo = fs::path(tmp.path().toStdString()) / "exp.yaml";

@@ -14,6 +14,7 @@
 #include "core/plan/make_plan.h"
 #include "core/plan/plan_io.h"
 #include "core/plan/plan_table.h"
+#include "hostile_yaml.h"
 
 using namespace aletheia;
 
@@ -189,6 +190,29 @@ private slots:
     }
 
     // A plan file that is a FIFO used to block; the rank bound names the file, key and value.
+    // yaml-cpp recurses per level and expands nothing itself, but every walk over the nodes
+    // would: deep nesting and alias bombs are refused with the file and line, quickly.
+    void hostileYamlIsRefused_data() {
+        QTest::addColumn<int>("i");
+        const auto cases = hostileYamls();
+        for (size_t i = 0; i < cases.size(); ++i) QTest::newRow(cases[i].name) << int(i);
+    }
+    void hostileYamlIsRefused() {
+        QFETCH(int, i);
+        const HostileYaml h = hostileYamls()[size_t(i)];
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            planFromYaml(h.text, "hostile.yaml");
+            QFAIL("no throw");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("nested deeper than 64") || QString(e.what()).contains("alias"), e.what());
+            QCOMPARE(QString::fromStdString(e.context().file), QString("hostile.yaml"));
+            if (h.line > 0) QCOMPARE(e.context().line, h.line);
+        }
+        QVERIFY(timer.elapsed() < 5000);
+    }
+
     void hostilePlanFiles() {
         QTemporaryDir tmp;
         const std::string fifo = tmp.path().toStdString() + "/plan.yaml";

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <filesystem>
+#include <memory>
 
 #include "core/io/json_file.h"
 #include "core/plan/plan_io.h"
@@ -39,8 +40,10 @@ std::unique_ptr<BatchSource> synthetic(const TrainRequest& r, int64_t batches, u
 void TrainWorker::run() {
     TrainResult result;
     std::optional<RunRecorder> recorder;
+    std::unique_ptr<FileLock> lock;  // held to the end: `aletheia train` on this run is refused meanwhile
     try {
         TrainRequest& r = request_;  // train() takes the model non-const (it attaches the adapters)
+        lock = lockRunDirectory(r.runDir);
         const ExperimentConfig& cfg = r.config;
         // The same batches as `aletheia train` on this config (core/session).
         std::unique_ptr<BatchSource> trainData, valData;
