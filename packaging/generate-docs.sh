@@ -70,7 +70,8 @@ done <"$work/commands"
       esac
     done <"$work/opts-$cmd"
     pos=0
-    grep -q '^usage: .*<' "$work/cmd-$cmd.txt" && pos=1
+    # The usage lines (up to the first blank line) name a positional argument: "<model-dir>".
+    awk '/^$/ {exit} /<[a-z-]+>/ {found=1} END {exit !found}' "$work/cmd-$cmd.txt" && pos=1
     echo "        $cmd) opts=\"${opts# }\"; files=\"${files# }\"; dirs=\"${dirs# }\"; values=\"${values# }\"; positional=$pos ;;"
   done <"$work/commands"
   echo '        *) return 0 ;;'
