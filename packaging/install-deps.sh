@@ -28,6 +28,8 @@ packages=(
   qt6-base-dev libqcustomplot-dev
   libyaml-cpp-dev nlohmann-json3-dev libpcre2-dev libicu-dev zlib1g-dev
   xvfb xauth imagemagick fonts-dejavu-core
+  # The .deb's manual pages (packaging/generate-docs.sh, at `--target package`).
+  help2man
 )
 
 missing=()

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -7,6 +8,7 @@
 #include "core/cli/experiment_args.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/progress_printer.h"
+#include "core/cli/usage_error.h"
 #include "core/demo/demo_model.h"
 #include "core/io/json_file.h"
 
@@ -38,13 +40,23 @@ bool printDemoVerdict(const std::string& evalJson) {
     return ok;
 }
 
+int64_t pretrainStepsOption(const ParsedArgs& a, int64_t fallback) {
+    const std::string v = a.value("pretrain-steps");
+    if (v.empty()) return fallback;
+    char* end = nullptr;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (end == v.c_str() || *end != '\0' || n < 1)
+        throw UsageError("demo", "--pretrain-steps needs an integer >= 1, got '" + v + "'");
+    return n;
+}
+
 }  // namespace
 
 CommandSpec demoCommand() {
     CommandSpec c;
     c.name = "demo";
     c.summary = "the built-in demo: a tiny model learns a new skill with selective LoRA on a CPU";
-    c.usage = "aletheia demo [--cache DIR] [--rebuild] [--build-only] [--set key=value ...]";
+    c.usage = "aletheia demo [--cache DIR] [--rebuild] [--pretrain-steps N] [--build-only] [--set key=value ...]";
     c.description =
         "Unpacks (once, then cached) a small Llama-architecture model pretrained by our own trainer on "
         "synthetic skills (sort, count, add, brackets, first, last, length; the model ships with Aletheia, "
@@ -54,12 +66,15 @@ CommandSpec demoCommand() {
         "`aletheia train` runs.";
     c.options = {{"cache", "DIR", "demo cache folder (default: ~/.cache/aletheia/demo)"},
                  {"rebuild", "", "pretrain the demo model from scratch (minutes) instead of the shipped one"},
+                 {"pretrain-steps", "N", "pretrain the demo model for N steps instead of unpacking the shipped one "
+                                         "(default 1500, the shipped model's recipe; a small N is a quick check)"},
                  {"build-only", "", "only build the demo model and its files, do not fine-tune"},
                  {"set", "KEY=VALUE", "override a key of the demo experiment", true}};
     c.run = [](const ParsedArgs& a) -> int {
         demo::DemoOptions options;
         options.cacheDir = a.value("cache");
         options.rebuild = a.has("rebuild");
+        options.pretrainSteps = pretrainStepsOption(a, options.pretrainSteps);
         ProgressPrinter progress("pretrain");
         demo::DemoObserver observer;
         observer.log = [](const std::string& s) { std::cerr << s << "\n"; };

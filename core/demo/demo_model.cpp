@@ -1,5 +1,6 @@
 #include "core/demo/demo_model.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -185,7 +186,7 @@ DemoFiles ensureDemo(const DemoOptions& o, const DemoObserver& obs, StopToken* s
     t.lr = o.pretrainLr;
     t.weight_decay = 0.01;
     t.schedule = "cosine";
-    t.warmup_steps = 50;
+    t.warmup_steps = std::min<int64_t>(50, o.pretrainSteps / 2);  // 50 for the default recipe
     t.max_steps = o.pretrainSteps;
     t.max_grad_norm = 1.0;
     t.seed = o.seed;
