@@ -59,7 +59,7 @@ CommandSpec trainCommand() {
         const std::string dir = rank == 0 ? prepareRunDir(cfg) : cfg.output.dir;
         Model model = loadExperimentModel(cfg);
         const ModuleTable table = modulesOf(model);
-        const AdapterPlan plan = runPlan(cfg, model, table, dir);
+        const AdapterPlan plan = runPlan(cfg, model, table, dir, rank == 0);
         const Tokenizer tok = loadExperimentTokenizer(cfg);
         const text::Dataset data = loadExperimentData(cfg, tok);
         using Examples = std::vector<text::Example>;
