@@ -22,6 +22,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   libtorch-dev
+  # c10d's ProcessGroupGloo.hpp includes gloo's headers (core/dist); the library ships with libtorch
+  libgloo-dev
   # libtorch's CPU matmuls go through libblas.so.3: without OpenBLAS that is the reference
   # BLAS, about 8x slower on the demo (the OpenMP build shares libtorch's thread pool).
   libopenblas0-openmp

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "core/cli/commands.h"
+#include "core/cli/distributed_run.h"
 #include "core/cli/experiment_args.h"
 #include "core/cli/experiment_session.h"
 #include "core/cli/interrupt.h"
@@ -44,18 +45,27 @@ CommandSpec probeCommand() {
     c.options.push_back({"ids", "FILE", "probe this batch (JSON array of equal-length id arrays)"});
     c.options.push_back({"json", "", "print the scores as one JSON object on stdout"});
     c.options.push_back({"rule", "NAME", "with --ids: grad_norm (default), grad_norm_per_param, relative, fisher"});
+    c.options.push_back(nprocOption());
     c.maxPositionals = 1;
     c.run = [](const ParsedArgs& a) {
         if (!a.positionals.empty()) {
             if (!a.has("ids")) throw UsageError("probe", "<model-dir> needs --ids FILE");
             return probeIds(a);
         }
-        const ExperimentConfig cfg = experimentFromArgs(a, "probe");
+        if (const auto code = launchRanksIfAsked(a, "probe")) return *code;
+        ExperimentConfig cfg = experimentFromArgs(a, "probe");
+        const std::shared_ptr<Communicator> comm = joinRun(cfg);
+        if (comm && comm->rank() != 0) {  // a helper rank: probes its batches, rank 0 writes
+            const Model model = loadExperimentModel(cfg);
+            const Tokenizer tok = loadExperimentTokenizer(cfg);
+            probeExperiment(cfg, model, loadExperimentData(cfg, tok), paddingId(tok), comm.get());
+            return 0;
+        }
         const std::string dir = prepareRunDir(cfg);
         const Model model = loadExperimentModel(cfg);
         const Tokenizer tok = loadExperimentTokenizer(cfg);
         const text::Dataset data = loadExperimentData(cfg, tok);
-        const ProbeScores s = probeExperiment(cfg, model, data, paddingId(tok));
+        const ProbeScores s = probeExperiment(cfg, model, data, paddingId(tok), comm.get());
         writeProbeOutputs(s, dir, cfg.output.plots);
         if (a.has("json")) std::cout << probeJsonText(s) << "\n";
         else std::cerr << "probe: " << s.batches << " batches, scores in " << dir << "/probe_scores.json\n";

@@ -19,10 +19,12 @@
 namespace aletheia::cli {
 
 ProbeScores probeExperiment(const ExperimentConfig& cfg, const Model& model, const text::Dataset& data,
-                            int32_t padId) {
+                            int32_t padId, Communicator* comm) {
     const std::vector<Batch> batches = probeBatches(cfg, data.train, padId, model.device());
     ProgressPrinter progress("probe");
-    ProbeScores s = runProbe(model, batches, probeOptionsFor(cfg),
+    ProbeOptions options = probeOptionsFor(cfg);
+    options.comm = comm;
+    ProbeScores s = runProbe(model, batches, options,
                              [&](const ProbeScores&, int done, int total) { progress.update(done, total); },
                              &interruptToken());
     progress.finish();

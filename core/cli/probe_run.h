@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/common/communicator.h"
 #include "core/config/experiment.h"
 #include "core/model/model.h"
 #include "core/probe/probe_scores.h"
@@ -11,8 +12,9 @@
 
 namespace aletheia::cli {
 
+// With `comm`, the batches are shared out over the ranks (core/probe/probe.h).
 ProbeScores probeExperiment(const ExperimentConfig& cfg, const Model& model, const text::Dataset& data,
-                            int32_t padId);
+                            int32_t padId, Communicator* comm = nullptr);
 // The --json form / probe_scores.json (see probeScoresToJson).
 std::string probeJsonText(const ProbeScores& s);
 void writeProbeOutputs(const ProbeScores& s, const std::string& dir, bool plots);

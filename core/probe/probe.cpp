@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include "core/common/communicator.h"
 #include "core/common/error.h"
 #include "core/model/cell_name.h"
 #include "core/probe/gradient_norm_linear.h"
@@ -71,6 +72,22 @@ torch::Tensor lossOf(const Model& model, const Batch& b, const ForwardHooks& hoo
 
 bool keepGoing(const StopToken* stop) { return !stop || (!stop->stopRequested() && stop->waitWhilePaused()); }
 
+// Distributed probe: each rank filled the rows of its batches in `table` ([batches, parts + 1],
+// the last column marks a row done); the all-reduced table, read in batch order, is what one
+// process would have collected. Rows no rank finished (a stop) are left out.
+void gatherBatches(Communicator& comm, torch::Tensor& table, ProbeStats& stats) {
+    comm.allReduceSum(table, "probe all-reduce");
+    const int64_t P = table.size(1) - 1;
+    for (auto& part : stats.parts) part.gradSq.clear();
+    stats.batches = 0;
+    const auto rows = table.accessor<double, 2>();
+    for (int64_t b = 0; b < table.size(0); ++b) {
+        if (rows[b][P] == 0) continue;
+        for (int64_t p = 0; p < P; ++p) stats.parts[size_t(p)].gradSq.push_back(rows[b][p]);
+        ++stats.batches;
+    }
+}
+
 // The reference's chunks toggle requires_grad on base weights; always switch them back off.
 class TrainableChunk {
 public:
@@ -131,8 +148,12 @@ ModuleTable moduleTable(const Model& model) {
 }
 
 ProbeStats probeStats(const Model& model, const std::vector<Batch>& batches,
-                      const std::function<void(const ProbeStats&)>& afterBatch, const StopToken* stop) {
+                      const std::function<void(const ProbeStats&)>& afterBatch, const StopToken* stop,
+                      Communicator* comm) {
+    comm = distributed(comm);
     Layout lay = layoutOf(model);
+    torch::Tensor table;  // distributed only: [batches, parts + 1]
+    if (comm) table = torch::zeros({int64_t(batches.size()), int64_t(lay.stats.parts.size()) + 1}, torch::kFloat64);
     std::vector<GradNormSink> sinks(lay.linears.size());
     for (size_t i = 0; i < sinks.size(); ++i) sinks[i].parts = partsOf(*lay.linears[i]);
     // A scalar leaf that requires grad: makes every probed output require grad, so one backward
@@ -143,7 +164,9 @@ ProbeStats probeStats(const Model& model, const std::vector<Batch>& batches,
     for (size_t i = 0; i < sinks.size(); ++i) probes.add(*lay.linears[i], &sinks[i]);
     ForwardHooks hooks;
     hooks.probes = &probes;
-    for (const auto& batch : batches) {
+    for (size_t b = 0; b < batches.size(); ++b) {
+        if (comm && int(b % size_t(comm->worldSize())) != comm->rank()) continue;
+        const Batch& batch = batches[b];
         if (!keepGoing(stop)) break;
         for (size_t i = 0; i < sinks.size(); ++i) sinks[i].reset(lay.linears[i]->weight);
         {
@@ -155,12 +178,17 @@ ProbeStats probeStats(const Model& model, const std::vector<Batch>& batches,
                 throw Error("gradient probe: projection used more than once per forward (norms would not add up)",
                             {"", lay.linears[i]->name, -1});
             const auto sq = sinks[i].gradSq.cpu();
-            for (size_t p = 0; p < sinks[i].parts.size(); ++p)
-                lay.stats.parts[lay.firstPart[i] + p].gradSq.push_back(sq[static_cast<int64_t>(p)].item<double>());
+            for (size_t p = 0; p < sinks[i].parts.size(); ++p) {
+                const double v = sq[static_cast<int64_t>(p)].item<double>();
+                lay.stats.parts[lay.firstPart[i] + p].gradSq.push_back(v);
+                if (comm) table[int64_t(b)][int64_t(lay.firstPart[i] + p)] = v;
+            }
         }
+        if (comm) table[int64_t(b)][table.size(1) - 1] = 1.0;
         ++lay.stats.batches;
         if (afterBatch) afterBatch(lay.stats);
     }
+    if (comm) gatherBatches(*comm, table, lay.stats);
     return lay.stats;
 }
 
@@ -172,7 +200,7 @@ ProbeScores runProbe(const Model& model, const std::vector<Batch>& batches, cons
         [&](const ProbeStats& running) {
             if (observer) observer(scoreStats(running, options.rule), running.batches, total);
         },
-        stop);
+        stop, options.comm);
     return scoreStats(stats, options.rule);
 }
 

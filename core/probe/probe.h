@@ -20,8 +20,11 @@
 
 namespace aletheia {
 
+class Communicator;
+
 struct ProbeOptions {
     ScoringRule rule = ScoringRule::GradNorm;
+    Communicator* comm = nullptr;  // data-parallel probe (core/dist); null: one process
 };
 
 // Called after every batch with the running scores (all batches so far).
@@ -32,8 +35,12 @@ ModuleTable moduleTable(const Model& model);
 
 // Raw statistics (rule-independent); `runProbe` is this plus scoreStats. A stop request is
 // honoured between batches: the result then holds the batches completed.
+// With `comm` (world size N), rank r probes batches r, r+N, ...: N ranks probe N times the
+// batches in the same time. Their per-batch statistics are all-reduced at the end, so every rank
+// gets what one process gets over the same batches (same order); `afterBatch` sees the local ones.
 ProbeStats probeStats(const Model& model, const std::vector<Batch>& batches,
-                      const std::function<void(const ProbeStats&)>& afterBatch = {}, const StopToken* stop = nullptr);
+                      const std::function<void(const ProbeStats&)>& afterBatch = {}, const StopToken* stop = nullptr,
+                      Communicator* comm = nullptr);
 
 ProbeScores runProbe(const Model& model, const std::vector<Batch>& batches, const ProbeOptions& options = {},
                      const ProbeObserver& observer = {}, const StopToken* stop = nullptr);

@@ -6,6 +6,8 @@
 
 namespace aletheia {
 
+class Communicator;
+
 struct TrainOptions {
     double lr = 2e-4;
     double weight_decay = 0.0;
@@ -31,6 +33,9 @@ struct TrainOptions {
     bool full_finetune = false;        // train all Model::parameters(); the plan is ignored
     std::string init_adapter;          // a PEFT adapter directory whose values start the adapters
                                        //   (instead of the seeded PEFT-style init); "": none
+    // Data parallelism (core/dist): each rank takes its rows of every batch, gradients are summed
+    // over ranks, rank 0 alone writes checkpoints. Null or world size 1: one process, as ever.
+    Communicator* comm = nullptr;
 };
 
 }  // namespace aletheia

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/common/communicator.h"
 #include "core/common/error.h"
 #include "core/lora/apply_plan.h"
 #include "core/lora/peft_import.h"
@@ -118,6 +119,65 @@ std::pair<int64_t, int64_t> largestShape(const std::vector<Batch>& batches) {
     return {rows, len};
 }
 
+// This rank's rows of a micro-batch: every rank takes a slice of each global batch, so the ranks
+// together see exactly the batches of one process.
+Batch rankShard(const Batch& b, const Communicator& comm) {
+    const auto [begin, end] = rankRows(b.input_ids.size(0), comm.rank(), comm.worldSize());
+    const int64_t n = end - begin;
+    return {b.input_ids.narrow(0, begin, n), b.labels.narrow(0, begin, n),
+            b.attention_mask.defined() ? b.attention_mask.narrow(0, begin, n) : torch::Tensor()};
+}
+
+// One bucket per step (LoRA gradients are small): every parameter's gradient, a has-gradient flag
+// per parameter, the loss sum and this rank's stop request, summed over ranks in one all-reduce.
+// Each rank divided by the GLOBAL token count before backward, so the sum is the 1-process
+// gradient. Afterwards every rank holds the same gradients; returns whether any rank asked to stop.
+bool reduceStep(Communicator& comm, std::vector<TrainableParam>& params, torch::Tensor& lossSum, bool stopHere,
+                int64_t step) {
+    torch::NoGradGuard noGrad;
+    const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(lossSum.device());
+    std::vector<torch::Tensor> parts;
+    std::vector<double> flags;
+    for (const auto& p : params) {
+        const torch::Tensor& g = p.tensor.grad();
+        parts.push_back(g.defined() ? g.reshape({-1}).to(f64) : torch::zeros({p.tensor.numel()}, f64));
+        flags.push_back(g.defined() ? 1.0 : 0.0);
+    }
+    flags.push_back(0.0);  // the loss sum's slot
+    flags.push_back(stopHere ? 1.0 : 0.0);
+    parts.push_back(torch::tensor(flags, torch::kFloat64).to(lossSum.device()));
+    torch::Tensor bucket = torch::cat(parts);
+    const int64_t tail = bucket.numel() - int64_t(flags.size());
+    bucket[tail + int64_t(params.size())].copy_(lossSum);
+    comm.allReduceSum(bucket, "gradient all-reduce of step " + std::to_string(step));
+    const auto meta = bucket.narrow(0, tail, int64_t(flags.size())).cpu();
+    int64_t at = 0;
+    for (size_t i = 0; i < params.size(); ++i) {
+        auto& t = params[i].tensor;
+        const torch::Tensor summed = bucket.narrow(0, at, t.numel()).view(t.sizes()).to(t.dtype());
+        at += t.numel();
+        if (meta[int64_t(i)].item<double>() == 0) continue;  // no rank had a gradient: left undefined
+        if (t.grad().defined()) t.mutable_grad().copy_(summed);
+        else t.mutable_grad() = summed;
+    }
+    lossSum = bucket[tail + int64_t(params.size())].clone();
+    return meta[int64_t(params.size()) + 1].item<double>() > 0;
+}
+
+// Rank 0's values on every rank: the same adapters everywhere however they were initialised.
+void broadcastParams(Communicator& comm, std::vector<TrainableParam>& params) {
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> flat;
+    for (const auto& p : params) flat.push_back(p.tensor.detach().reshape({-1}).to(torch::kFloat64));
+    torch::Tensor bucket = torch::cat(flat);
+    comm.broadcast(bucket, 0, "broadcast of the initial parameters");
+    int64_t at = 0;
+    for (auto& p : params) {
+        p.tensor.copy_(bucket.narrow(0, at, p.tensor.numel()).view(p.tensor.sizes()));
+        at += p.tensor.numel();
+    }
+}
+
 void releaseCachedMemory() {
 #ifdef ALETHEIA_TORCH_CUDA
     c10::cuda::CUDACachingAllocator::emptyCache();
@@ -139,8 +199,9 @@ int64_t plannedSteps(const TrainOptions& o, const BatchSource& data) {
 }
 
 EvalEvent evaluate(const Model& model, const AdapterSet* adapters, BatchSource& data, int64_t maxBatches,
-                   bool autocast) {
+                   bool autocast, Communicator* comm) {
     torch::NoGradGuard noGrad;
+    comm = distributed(comm);
     const int64_t n = maxBatches > 0 ? std::min(maxBatches, data.batchesPerEpoch()) : data.batchesPerEpoch();
     ForwardOptions fo;
     fo.autocast = autocast;
@@ -148,10 +209,17 @@ EvalEvent evaluate(const Model& model, const AdapterSet* adapters, BatchSource& 
     torch::Tensor sum = torch::zeros({}, torch::kFloat64);
     int64_t tokens = 0;
     for (int64_t i = 0; i < n; ++i) {
+        if (comm && i % comm->worldSize() != comm->rank()) continue;  // ranks share the batches
         auto r = forwardLossSum(model, data.batch(0, i), fo);
         if (r.tokens == 0) continue;
         sum += r.sum.to(torch::kCPU, torch::kFloat64);
         tokens += r.tokens;
+    }
+    if (comm) {
+        torch::Tensor both = torch::stack({sum, torch::tensor(double(tokens), torch::kFloat64)});
+        comm->allReduceSum(both, "evaluation all-reduce");
+        sum = both[0];
+        tokens = int64_t(both[1].item<double>());
     }
     EvalEvent e;
     e.tokens = tokens;
@@ -166,6 +234,8 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
     if (data.batchesPerEpoch() <= 0) fail("the training data yields no batches");
     if (!o.full_finetune && plan.cells.empty()) fail("the adapter plan is empty: nothing to train");
     const torch::Device device = model.device();
+    Communicator* const comm = distributed(o.comm);
+    const bool lead = !comm || comm->rank() == 0;  // the rank that writes checkpoints
     const bool autocast = useAutocast(o, device, obs);
     const std::string ckptRoot = o.output_dir.empty() ? "" : (std::filesystem::path(o.output_dir) / "checkpoints").string();
 
@@ -222,10 +292,16 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
         result.last_checkpoint = resumeDir;
         log(obs, "resumed from " + resumeDir + " at step " + std::to_string(step));
     }
+    if (comm) {
+        broadcastParams(*comm, params);
+        // Ranks > 0 draw their own dropout masks (their rows differ); rank 0 keeps the seeded and
+        // checkpointed generator of a 1-process run.
+        if (comm->rank() > 0) torch::manual_seed(o.seed + uint64_t(comm->rank()) + uint64_t(step) * 1000003u);
+    }
 
     int64_t lastCheckpointStep = resumeDir.empty() ? -1 : step;
     auto saveCheckpoint = [&]() {
-        if (ckptRoot.empty()) return;
+        if (ckptRoot.empty() || !lead) return;
         CheckpointState s;
         s.step = step;
         s.micro_index = microIndex;
@@ -242,7 +318,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
     };
     auto runEval = [&]() {
         if (!val) return;
-        EvalEvent e = evaluate(model, adapters.get(), *val, o.eval_batches, autocast);
+        EvalEvent e = evaluate(model, adapters.get(), *val, o.eval_batches, autocast, comm);
         e.step = step;
         result.evals.push_back(e);
         if (obs.onEval) obs.onEval(e);
@@ -255,9 +331,10 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
     int64_t lastEvalStep = -1;
     result.outcome = TrainOutcome::Completed;
 
+    bool anyRankStopped = false;  // distributed: a stop is agreed in the step's all-reduce instead
     while (step < total) {
         const auto pauseStart = Clock::now();
-        const bool go = !stop || (!stop->stopRequested() && stop->waitWhilePaused());
+        const bool go = comm || !stop || (!stop->stopRequested() && stop->waitWhilePaused());
         pausedSeconds += std::chrono::duration<double>(Clock::now() - pauseStart).count();
         if (!go) {
             result.outcome = TrainOutcome::Stopped;
@@ -266,13 +343,15 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
         }
         const auto t0 = Clock::now();
         std::vector<Batch> batches = stepBatches(data, microIndex, o);
-        int64_t tokens = 0, inputTokens = 0;
-        std::vector<int64_t> counts;
+        int64_t tokens = 0, inputTokens = 0;  // of the global batch: the same on every rank
         for (const auto& b : batches) {
-            counts.push_back(lossTokens(b));
-            tokens += counts.back();
+            tokens += lossTokens(b);
             inputTokens += b.attention_mask.defined() ? b.attention_mask.sum().item<int64_t>() : b.input_ids.numel();
         }
+        if (comm)
+            for (auto& b : batches) b = rankShard(b, *comm);
+        std::vector<int64_t> counts;
+        for (const auto& b : batches) counts.push_back(lossTokens(b));
 
         torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
         torch::Tensor gradNormT;
@@ -285,6 +364,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
                 (r.sum / double(tokens)).backward();
                 lossSum += r.sum.detach().to(torch::kFloat64);
             }
+            if (comm) anyRankStopped = reduceStep(*comm, params, lossSum, stop && stop->stopRequested(), step + 1);
             std::vector<torch::Tensor> sq;
             for (const auto& p : params)
                 if (p.tensor.grad().defined()) sq.push_back(p.tensor.grad().to(torch::kFloat64).pow(2).sum());
@@ -356,6 +436,11 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
             lastEvalStep = step;
         }
         if (o.checkpoint_every > 0 && step % o.checkpoint_every == 0) saveCheckpoint();
+        if (anyRankStopped) {
+            result.outcome = TrainOutcome::Stopped;
+            result.message = "stopped by request after step " + std::to_string(step);
+            break;
+        }
     }
     result.steps = step;
     if (result.outcome == TrainOutcome::Completed) {

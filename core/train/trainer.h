@@ -20,6 +20,7 @@ namespace aletheia {
 
 class Model;
 class AdapterSet;
+class Communicator;
 
 // Trains LoRA adapters for `plan` beside the frozen `model` (which it leaves as it was) and hands
 // them back in TrainResult::adapters; full fine-tuning (options.full_finetune) updates the
@@ -34,9 +35,10 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& trainData,
                   const std::string& resumeFrom = "");
 
 // Mean token loss of the model with `adapters` (null: the base model; dropout off) on (up to
-// `maxBatches`, 0 = all) batches of `data`, no grad.
+// `maxBatches`, 0 = all) batches of `data`, no grad. With `comm`, each rank evaluates every
+// world-size-th batch and the sums are all-reduced: every rank gets the whole result.
 EvalEvent evaluate(const Model& model, const AdapterSet* adapters, BatchSource& data, int64_t maxBatches,
-                   bool autocast = false);
+                   bool autocast = false, Communicator* comm = nullptr);
 
 // Whether TrainOptions::precision runs bf16 autocast on `device`: "auto" and "bf16" do on CUDA,
 // nothing does on CPU. Throws aletheia::Error for an unknown precision. Evaluation outside

@@ -1,0 +1,112 @@
+#include "core/dist/local_launcher.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <thread>
+
+#include "core/common/error.h"
+
+namespace aletheia {
+namespace {
+
+// A port the kernel just gave out on 127.0.0.1: free now, and rank 0 binds it right away.
+int freePort() {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+        if (s >= 0) ::close(s);
+        fail("--nproc: no free TCP port on 127.0.0.1 for the rendezvous store");
+    }
+    ::close(s);
+    return ntohs(a.sin_port);
+}
+
+std::string describe(int status) {
+    if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
+    return "exited with code " + std::to_string(WEXITSTATUS(status));
+}
+
+}  // namespace
+
+std::vector<std::string> ownArguments() {
+    std::ifstream in("/proc/self/cmdline", std::ios::binary);
+    const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> out;
+    for (size_t at = 0; at < all.size();) {
+        const size_t end = all.find('\0', at);
+        out.push_back(all.substr(at, end - at));
+        at = end == std::string::npos ? all.size() : end + 1;
+    }
+    if (!out.empty()) out.erase(out.begin());
+    return out;
+}
+
+int launchLocalRanks(int nproc, const std::vector<std::string>& args, int timeoutS) {
+    const std::string port = std::to_string(freePort());
+    std::map<pid_t, int> rankOf;
+    for (int r = 0; r < nproc; ++r) {
+        const pid_t pid = ::fork();
+        if (pid < 0) fail("--nproc: fork failed for rank " + std::to_string(r));
+        if (pid == 0) {
+            ::setenv("RANK", std::to_string(r).c_str(), 1);
+            ::setenv("LOCAL_RANK", std::to_string(r).c_str(), 1);
+            ::setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
+            ::setenv("LOCAL_WORLD_SIZE", std::to_string(nproc).c_str(), 1);
+            ::setenv("MASTER_ADDR", "127.0.0.1", 1);
+            ::setenv("MASTER_PORT", port.c_str(), 1);
+            std::vector<char*> argv{const_cast<char*>("aletheia")};
+            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv("/proc/self/exe", argv.data());
+            ::_exit(127);
+        }
+        rankOf[pid] = r;
+    }
+    int code = 0;
+    std::chrono::steady_clock::time_point deadline{};
+    while (!rankOf.empty()) {
+        int status = 0;
+        const pid_t pid = ::waitpid(-1, &status, code == 0 ? 0 : WNOHANG);
+        if (pid > 0) {
+            const int r = rankOf[pid];
+            rankOf.erase(pid);
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;
+            std::cerr << "aletheia: rank " << r << " of " << nproc << " (pid " << pid << ") " << describe(status)
+                      << "\n";
+            if (code == 0) {
+                code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+                deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutS + 30);
+            }
+            continue;
+        }
+        if (pid < 0 && errno != EINTR) break;
+        if (code != 0 && std::chrono::steady_clock::now() > deadline) {
+            for (const auto& [p, r] : rankOf) {
+                std::cerr << "aletheia: rank " << r << " (pid " << p << ") did not end after rank failure; killing it\n";
+                ::kill(p, SIGKILL);
+                ::waitpid(p, nullptr, 0);
+            }
+            break;
+        }
+        if (pid == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return code;
+}
+
+}  // namespace aletheia

@@ -1,0 +1,1 @@
+core_module(dist DEPS common)
