@@ -10,6 +10,7 @@
 #include "ui/panels/probe_panel.h"
 #include "ui/panels/train_panel.h"
 #include "ui/recent_list.h"
+#include "core/session/experiment_data.h"
 #include "ui/studio_session.h"
 #include "ui/theme.h"
 
@@ -115,16 +116,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         // The experiment names the model it ran on; sequences longer than the model's positions
         // would fail late, at the first batch: cut them to fit now, and say so.
         const int positions = int(session_->model().config().maxPositions);
-        const ExperimentConfig& c = session_->config();
-        const bool tooLong = positions > 0 && (c.data.sequence_len > positions || c.probe.sequence_len > positions);
+        bool tooLong = false;
         session_->editConfig([&](ExperimentConfig& e) {
             e.model.path = session_->modelDir().toStdString();
             e.model.device = model_->device().toStdString();
             e.model.dtype = model_->dtype().toStdString();
-            if (positions > 0) {
-                e.data.sequence_len = std::min(e.data.sequence_len, positions);
-                e.probe.sequence_len = std::min(e.probe.sequence_len, positions);
-            }
+            tooLong = fitSequenceLengths(e, positions);  // as the CLI does (core/session)
         });
         if (tooLong) {
             DataSection d = session_->data();

@@ -53,10 +53,13 @@ std::vector<std::pair<std::string, GgufValue>> ggufVocab(const std::string& mode
         types[size_t(id)] = type;
         ids[text] = id;
     };
-    for (const auto& [text, id] : model.value("vocab", nlohmann::json::object()).items())
-        put(text, id.get<int64_t>(), byteFallback && isByteToken(text) ? kByte : kNormal);
+    // (bound first: a range-for over items() of the temporary value() returns would dangle)
+    const nlohmann::json vocab = model.value("vocab", nlohmann::json::object());
+    for (const auto& [text, id] : vocab.items())
+        put(text, id.is_number_integer() ? id.get<int64_t>() : int64_t(-1), byteFallback && isByteToken(text) ? kByte : kNormal);
     for (const auto& a : tok.value("added_tokens", nlohmann::json::array()))
-        put(a.value("content", ""), a.value("id", int64_t(-1)), a.value("special", false) ? kControl : kUserDefined);
+        put(a.value("content", ""), a.contains("id") && a["id"].is_number_integer() ? a["id"].get<int64_t>() : int64_t(-1),
+            a.value("special", false) ? kControl : kUserDefined);
 
     std::vector<std::pair<std::string, GgufValue>> kv;
     kv.emplace_back("tokenizer.ggml.model", std::string(byteFallback ? "llama" : "gpt2"));

@@ -1,12 +1,22 @@
 #include "core/session/experiment_data.h"
 
 #include <algorithm>
+#include <climits>
 
 #include "core/common/error.h"
 #include "core/session/dataset_options_for.h"
 #include "core/text/batching.h"
 
 namespace aletheia {
+
+bool fitSequenceLengths(ExperimentConfig& cfg, int64_t maxPositions) {
+    if (maxPositions <= 0) return false;
+    const int limit = int(std::min<int64_t>(maxPositions, INT32_MAX));
+    const bool cut = cfg.data.sequence_len > limit || cfg.probe.sequence_len > limit;
+    cfg.data.sequence_len = std::min(cfg.data.sequence_len, limit);
+    cfg.probe.sequence_len = std::min(cfg.probe.sequence_len, limit);
+    return cut;
+}
 
 text::Dataset readExperimentData(const ExperimentConfig& cfg, const Tokenizer& tok, const ProgressFn& progress,
                                  const StopToken* stop) {

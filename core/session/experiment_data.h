@@ -32,6 +32,11 @@ std::vector<text::Example> readExperimentExamples(const ExperimentConfig& cfg, c
 // The id batches are padded with: the tokenizer's pad, else its EOS, else 0.
 int32_t paddingId(const Tokenizer& tok);
 
+// Sequences longer than the model's positions would fail late (learned positions) or run where the
+// model was never trained (RoPE): data.sequence_len and probe.sequence_len are cut to
+// `maxPositions`, in the CLI and the Studio alike. Returns whether anything was cut.
+bool fitSequenceLengths(ExperimentConfig& cfg, int64_t maxPositions);
+
 // The probe's batches: the first probe.batches micro-batches (probe.micro_batch_size) of epoch 0
 // shuffled with data.seed, cut to probe.sequence_len when set, on `device`. Throws aletheia::Error
 // (data.train) when there are no examples.

@@ -138,6 +138,13 @@ private slots:
         r = runAletheia({"eval", "--config", cfg, "--set", "data.forgetting=null"});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("nothing to evaluate"), qPrintable(r.err));
+
+        // Longer sequences than the model's 128 positions are cut to fit, said on stderr and in
+        // the run's config.yaml, as the Studio does when it loads the model.
+        r = runAletheia({"eval", "--config", cfg, "--set", "data.sequence_len=4096"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("eval: the model has 128 positions: sequence length set to 128"), qPrintable(r.err));
+        QVERIFY(readAll(tmp.filePath("run/config.yaml")).contains("sequence_len: 128"));
     }
 
     // data.multiple_choice and --choices: acc / acc_norm of base and adapter in eval.json, the
