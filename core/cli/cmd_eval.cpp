@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "core/cli/commands.h"
 #include "core/cli/experiment_args.h"
@@ -118,7 +119,14 @@ CommandSpec evalCommand() {
         options.padId = paddingId(tok);
         options.autocast = autocastFor(cfg.train.precision, model.device());
         ProgressPrinter progress("eval");
-        const AttachAdapter attach = adapter ? adapter->attach : AttachAdapter{};
+        // Both kinds of set evaluate the same adapter: made once, when the first adapted pass needs it
+        // (an AdapterSet copy shares its tensors).
+        std::optional<AdapterSet> made;
+        const AttachAdapter attach = adapter ? AttachAdapter([&](const Model& m) {
+            if (!made) made = adapter->attach(m);
+            return *made;
+        })
+                                             : AttachAdapter{};
         const EvalReport report = sets.empty() ? EvalReport{}
                                                : evaluateSets(model, sets, attach, options, progress.callback(), &interruptToken());
         const auto choiceResults = choices.empty() || interruptToken().stopRequested()

@@ -61,6 +61,14 @@ inline QByteArray readAll(const QString& path) {
 // An experiment on the llama fixture (vocab 320) with a character tokenizer small enough for it:
 // <root>/model, <root>/data/train.jsonl holding `trainJsonl`, and <root>/exp.yaml holding `yaml`
 // (paths in it relative to root: model, data/train.jsonl). Returns the path of exp.yaml.
+// `n` short "sort" lines of training text (the CLI tests' usual task data).
+inline QByteArray sortLines(int n = 16) {
+    QByteArray jsonl;
+    for (int i = 0; i < n; ++i)
+        jsonl += "{\"text\": \"sort: " + QByteArray::number(i % 7) + " 3 1 = 1 3 " + QByteArray::number(i) + "\"}\n";
+    return jsonl;
+}
+
 inline QString writeFixtureExperiment(const std::filesystem::path& root, const QByteArray& trainJsonl,
                                       const QByteArray& yaml) {
     namespace fs = std::filesystem;

@@ -23,20 +23,13 @@ namespace {
 
 using cli_test::readAll;
 using cli_test::Result;
+using cli_test::sortLines;
 using cli_test::trainMetrics;
 using cli_test::writeFixtureExperiment;
 using cli_test::writeReferenceIds;
 
 // The full runs train: they get more time than cli_test's default.
 Result runAletheia(const QStringList& args) { return cli_test::runAletheia(args, {}, {}, 300000); }
-
-// 16 short "sort" lines, enough for a few steps of micro-batches of 2.
-QByteArray sortLines() {
-    QByteArray jsonl;
-    for (int i = 0; i < 16; ++i)
-        jsonl += "{\"text\": \"sort: " + QByteArray::number(i % 7) + " 3 1 = 1 3 " + QByteArray::number(i) + "\"}\n";
-    return jsonl;
-}
 
 // A uniform-LoRA run (no probe needed) of `steps` steps, checkpointing every `saveSteps`.
 QByteArray trainOnlyYaml(int steps, int saveSteps) {

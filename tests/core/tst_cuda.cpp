@@ -5,17 +5,15 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
-#include <filesystem>
-
 #include "core/lora/apply_plan.h"
 #include "core/model/model.h"
 #include "core/probe/probe.h"
 #include "core/io/safetensors_reader.h"
 #include "core/train/batch_source.h"
 #include "core/train/trainer.h"
+#include "model_fixtures.h"
 
 using namespace aletheia;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -45,9 +43,7 @@ class TstCuda : public QObject {
 private slots:
     void forwardMatchesCpu_data() {
         QTest::addColumn<QString>("family");
-        for (const auto& e : fs::directory_iterator(std::string(ALETHEIA_FIXTURES) + "/models"))
-            if (fs::exists(e.path() / "config.json"))
-                QTest::newRow(e.path().filename().string().c_str()) << QString::fromStdString(e.path().string());
+        for (const QString& f : fixtureNames()) QTest::newRow(qPrintable(f)) << QString::fromStdString(modelsDir()) + f;
     }
     void forwardMatchesCpu() {
         REQUIRE_CUDA();

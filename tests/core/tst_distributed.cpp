@@ -27,6 +27,7 @@ namespace {
 
 using cli_test::readAll;
 using cli_test::Result;
+using cli_test::sortLines;
 using cli_test::trainMetrics;
 using cli_test::writeFixtureExperiment;
 
@@ -49,13 +50,6 @@ Result runWithEnv(const QStringList& args, const QStringList& env = {}, int time
             QString::fromUtf8(p.readAllStandardError())};
 }
 
-QByteArray sortLines() {
-    QByteArray jsonl;
-    for (int i = 0; i < 24; ++i)
-        jsonl += "{\"text\": \"sort: " + QByteArray::number(i % 7) + " 3 1 = 1 3 " + QByteArray::number(i) + "\"}\n";
-    return jsonl;
-}
-
 // Global batch: 4 rows per step (2 + 2 on two ranks, 1 + 1 + 2 on three). No dropout: the run is
 // deterministic, so N ranks must reproduce the 1-process numbers.
 QByteArray yaml(int steps) {
@@ -76,7 +70,7 @@ struct Run {
 Run makeRun(const QTemporaryDir& tmp, const QString& name, int steps = 4) {
     const fs::path root = fs::path(tmp.path().toStdString()) / name.toStdString();
     fs::create_directories(root);
-    return {writeFixtureExperiment(root, sortLines(), yaml(steps)), QString::fromStdString((root / "run").string())};
+    return {writeFixtureExperiment(root, sortLines(24), yaml(steps)), QString::fromStdString((root / "run").string())};
 }
 
 // Loss per step; a resumed run appends the steps it redoes, and the later line counts.

@@ -23,19 +23,13 @@
 namespace fs = std::filesystem;
 using cli_test::readAll;
 using cli_test::Result;
+using cli_test::sortLines;
 using cli_test::trainMetrics;
 using cli_test::writeFixtureExperiment;
 
 namespace {
 
 const QString kAletheia = QStringLiteral(ALETHEIA_BUILD_DIR "/app/aletheia");
-
-QByteArray sortLines() {
-    QByteArray jsonl;
-    for (int i = 0; i < 16; ++i)
-        jsonl += "{\"text\": \"sort: " + QByteArray::number(i % 7) + " 3 1 = 1 3 " + QByteArray::number(i) + "\"}\n";
-    return jsonl;
-}
 
 // Uniform LoRA with dropout (so the resumed RNG matters), a checkpoint every `saveSteps`.
 QByteArray yaml(int steps, int saveSteps) {

@@ -27,19 +27,11 @@
 #include "core/text/demo_tokenizer.h"
 #include "core/text/tokenizer.h"
 #include "core/text/tokenizer_config.h"
+#include "model_fixtures.h"
 
 using namespace aletheia;
 
 namespace {
-
-std::string modelsDir() { return std::string(ALETHEIA_FIXTURES) + "/models/"; }
-
-QStringList fixtureNames() {
-    QStringList names;
-    for (const QString& d : QDir(QString::fromStdString(modelsDir())).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-        if (QFile::exists(QString::fromStdString(modelsDir()) + d + "/config.json")) names << d;
-    return names;
-}
 
 Model load(const std::string& name) { return Model::load(modelsDir() + name, LoadOptions{torch::kFloat, torch::kCPU, {}, nullptr}); }
 

@@ -9,21 +9,13 @@
 #include "core/model/family_spec.h"
 #include "core/model/model.h"
 #include "core/model/model_config.h"
+#include "model_fixtures.h"
 
 #include <set>
 
 using namespace aletheia;
 
 namespace {
-
-std::string modelsDir() { return std::string(ALETHEIA_FIXTURES) + "/models/"; }
-
-QStringList fixtureNames() {
-    QStringList names;
-    for (const QString& d : QDir(QString::fromStdString(modelsDir())).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-        if (QFile::exists(QString::fromStdString(modelsDir()) + d + "/reference.safetensors")) names << d;
-    return names;
-}
 
 }  // namespace
 
@@ -33,14 +25,14 @@ private slots:
     // Every fixture folder on disk: a new fixture is tested without editing this list.
     void family_data() {
         QTest::addColumn<QString>("family");
-        for (const QString& f : fixtureNames()) QTest::newRow(qPrintable(f)) << f;
-        QVERIFY(fixtureNames().size() >= 20);
+        for (const QString& f : fixtureNames("reference.safetensors")) QTest::newRow(qPrintable(f)) << f;
+        QVERIFY(fixtureNames("reference.safetensors").size() >= 20);
     }
 
     // Each family the engine accepts (familySpecs()) has at least one fixture with its model_type.
     void everyFamilyHasAFixture() {
         std::set<std::string> covered;
-        for (const QString& f : fixtureNames())
+        for (const QString& f : fixtureNames("reference.safetensors"))
             covered.insert(ModelConfig::load(modelsDir() + f.toStdString() + "/config.json").modelType);
         for (const FamilySpec& spec : familySpecs())
             QVERIFY2(covered.count(spec.modelType), ("no fixture for model_type " + spec.modelType).c_str());

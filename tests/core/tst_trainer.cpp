@@ -30,6 +30,7 @@
 #include "core/train/lr_schedule.h"
 #include "core/train/out_of_memory.h"
 #include "core/train/trainer.h"
+#include "model_fixtures.h"
 
 using namespace aletheia;
 namespace fs = std::filesystem;
@@ -198,12 +199,11 @@ private slots:
     // with masked positions and padding, in training and under NoGrad (evaluation).
     void fusedHeadLossEqualsFullLogits_data() {
         QTest::addColumn<QString>("family");
-        for (const auto& e : fs::directory_iterator(std::string(ALETHEIA_FIXTURES) + "/models"))
-            if (fs::exists(e.path() / "config.json")) QTest::newRow(e.path().filename().c_str()) << QString::fromStdString(e.path().filename().string());
+        for (const QString& f : fixtureNames()) QTest::newRow(qPrintable(f)) << f;
     }
     void fusedHeadLossEqualsFullLogits() {
         QFETCH(QString, family);
-        const Model m = Model::load(std::string(ALETHEIA_FIXTURES) + "/models/" + family.toStdString());
+        const Model m = Model::load(modelsDir() + family.toStdString());
         const AdapterSet adapters = applyPlan(m, layersPlan(m, 0, 4, 8), 1);
         const auto params = adapterParameters(adapters);
         {
