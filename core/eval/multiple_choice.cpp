@@ -71,14 +71,14 @@ std::vector<ChoiceQuestion> readChoiceQuestions(const std::string& file) {
     return out;
 }
 
-std::string choicePrompt(const ChoiceQuestion& q) {
-    std::string p = strip(q.question);
-    for (size_t i = 0; i < q.choices.size(); ++i) p += "\n" + std::string(1, char('A' + i)) + ". " + q.choices[i];
-    return p + "\nAnswer:";
-}
-
 std::string choiceLabel(int i) { return std::string(1, char('A' + i)); }
 std::string choiceContinuation(int i) { return " " + choiceLabel(i); }
+
+std::string choicePrompt(const ChoiceQuestion& q) {
+    std::string p = strip(q.question);
+    for (size_t i = 0; i < q.choices.size(); ++i) p += "\n" + choiceLabel(int(i)) + ". " + q.choices[i];
+    return p + "\nAnswer:";
+}
 
 EncodedPair encodeChoicePair(const Tokenizer& tok, const std::string& modelType, const std::string& context,
                              const std::string& continuation) {
@@ -132,14 +132,16 @@ ChoiceScore scoreChoiceQuestions(const Model& model, const LinearAdapters* adapt
         auto a = ids.accessor<int64_t, 2>();
         for (size_t i = start; i < end; ++i)
             for (size_t t = 0; t + 1 < requests[i].ids.size(); ++t) a[int64_t(i - start)][int64_t(t)] = requests[i].ids[t];
-        const auto logp = torch::log_softmax(model.forward(ids.to(model.device()), {}, {}, hooks).logits.to(torch::kFloat),
-                                             -1).cpu();
+        const auto logits = model.forward(ids.to(model.device()), {}, {}, hooks).logits;  // [B, T, V]
         for (size_t i = start; i < end; ++i) {
             const Request& r = requests[i];
-            const auto row = logp[int64_t(i - start)];
+            // Only the positions that predict the continuation go through log_softmax: a full
+            // [B, T, vocab] fp32 copy would be gigabytes at a real vocabulary and prompt length.
+            const int64_t first = int64_t(r.ids.size() - r.continuationLen);  // first continuation token
+            const auto logp = logits[int64_t(i - start)].narrow(0, first - 1, int64_t(r.continuationLen))
+                                  .to(torch::kFloat).log_softmax(-1).cpu();  // [continuation, V]
             double ll = 0.0;
-            const size_t first = r.ids.size() - r.continuationLen;  // index of the first continuation token
-            for (size_t t = first; t < r.ids.size(); ++t) ll += row[int64_t(t - 1)][r.ids[t]].item<double>();
+            for (int64_t t = 0; t < int64_t(r.continuationLen); ++t) ll += logp[t][r.ids[size_t(first + t)]].item<double>();
             score.loglikelihoods[r.question][r.choice] = ll;
         }
     }
