@@ -55,7 +55,8 @@ torch::Tensor fusedHeadLossSum(const Model& model, const torch::Tensor& h, const
     const int64_t T = h.size(1);
     const auto targets = labels.narrow(1, 1, T - 1).reshape({-1});                 // [B*(T-1)]
     const auto rows = targets.ne(kIgnoreIndex).nonzero().squeeze(1);              // loss-bearing only
-    const auto x = model.finalNorm(h.narrow(1, 0, T - 1)).reshape({-1, h.size(2)}).index_select(0, rows);
+    // Rows first, then the (per-position) final norm: only loss-bearing positions cost anything.
+    const auto x = model.finalNorm(h.narrow(1, 0, T - 1).reshape({-1, h.size(2)}).index_select(0, rows));
     return HeadCrossEntropy::apply(x, head.weight, targets.index_select(0, rows));
 }
 
