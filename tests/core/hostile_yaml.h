@@ -36,3 +36,10 @@ inline std::string yamlWithBracketsInScalars() {
            "b: \"" + std::string(200, '{') + "\"\n"
            "c: |\n  " + std::string(200, '[') + "\n  more\n";
 }
+
+// The rows of a data function over hostileYamls(): column "i", the index of the case.
+inline void addHostileYamlRows() {
+    QTest::addColumn<int>("i");
+    const auto cases = hostileYamls();
+    for (size_t i = 0; i < cases.size(); ++i) QTest::newRow(cases[i].name) << int(i);
+}

@@ -279,9 +279,7 @@ output:
 
     // Issue #20: an experiment "file" that is a FIFO blocked in open(); /dev/zero never ended.
     void hostileYamlIsRefused_data() {
-        QTest::addColumn<int>("i");
-        const auto cases = hostileYamls();
-        for (size_t i = 0; i < cases.size(); ++i) QTest::newRow(cases[i].name) << int(i);
+        addHostileYamlRows();
     }
     void hostileYamlIsRefused() {
         QFETCH(int, i);

@@ -193,9 +193,7 @@ private slots:
     // yaml-cpp recurses per level and expands nothing itself, but every walk over the nodes
     // would: deep nesting and alias bombs are refused with the file and line, quickly.
     void hostileYamlIsRefused_data() {
-        QTest::addColumn<int>("i");
-        const auto cases = hostileYamls();
-        for (size_t i = 0; i < cases.size(); ++i) QTest::newRow(cases[i].name) << int(i);
+        addHostileYamlRows();
     }
     void hostileYamlIsRefused() {
         QFETCH(int, i);
