@@ -202,7 +202,11 @@ private slots:
         QVERIFY(maxDiff(scaled.first.index_select(0, even), plain.first) < 1e-5);
         // llama3: the highest frequency is untouched, the lowest is divided by the factor.
         ModelConfig l3 = c;
-        l3.ropeScaling = {"llama3", 8.0, 1.0, 4.0, 8192};
+        l3.ropeScaling.type = "llama3";
+        l3.ropeScaling.factor = 8.0;
+        l3.ropeScaling.lowFreqFactor = 1.0;
+        l3.ropeScaling.highFreqFactor = 4.0;
+        l3.ropeScaling.originalMaxPositions = 8192;
         auto inv3 = ropeInverseFrequencies(l3);
         QCOMPARE(inv3[0].item<float>(), inv[0].item<float>());
         QVERIFY(std::abs(inv3[-1].item<double>() - inv[-1].item<double>() / 8) < 1e-12);
