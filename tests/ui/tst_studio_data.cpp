@@ -1,8 +1,10 @@
 // The Studio on real data: a (tiny) demo checkpoint with its tokenizer.json and a JSONL task,
 // opened as an experiment YAML. The Data stage tokenises the file with the model's tokenizer;
 // the probe's heatmap equals the engine's scores on the same dataset batches; a short run on
-// the dataset lowers the validation loss; the run exports as a PEFT adapter that loads back.
+// the dataset lowers the validation loss; the run exports as a PEFT adapter that loads back, and
+// as GGUF for llama.cpp / Ollama.
 #include <QtTest/QtTest>
+#include <QComboBox>
 #include <QLabel>
 #include <QSlider>
 #include <QLineEdit>
@@ -124,7 +126,7 @@ private slots:
         QCOMPARE(compare->exportRunIndex(), 0);
         QSignalSpy done(compare, &ComparePanel::exportFinished);
         const QString out = dir.filePath("exported-adapter");
-        compare->exportRun(0, false, out);
+        compare->exportRun(0, ExportRequest::Format::Peft, out);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
         QVERIFY2(done[0][0].toBool(), qPrintable(done[0][1].toString()));
         QVERIFY(QFile::exists(out + "/adapter_config.json"));
@@ -132,6 +134,26 @@ private slots:
         Model fresh = Model::load(demoFiles.modelDir);
         const AdapterPlan loaded = planOfAdapters(importPeft(fresh, out.toStdString()));
         QCOMPARE(loaded.cells.size(), w->session()->runs().front().plan.cells.size());
+    }
+
+    void exportsGgufForLlamaCppAndOllama() {
+        ComparePanel* compare = w->comparePanel();
+        find<QComboBox>("ggufType")->setCurrentText("q8_0");
+        QSignalSpy done(compare, &ComparePanel::exportFinished);
+        const QString out = dir.filePath("exported-gguf");
+        compare->exportRun(0, ExportRequest::Format::Gguf, out);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
+        QVERIFY2(done[0][0].toBool(), qPrintable(done[0][1].toString()));
+        QFile adapter(out + "/adapter.gguf");
+        QVERIFY(adapter.open(QIODevice::ReadOnly));
+        const QByteArray bytes = adapter.readAll();
+        // The LoRA GGUF llama.cpp loads (tst_gguf_export and the reference leg check its tensors).
+        QVERIFY(bytes.startsWith("GGUF"));
+        QVERIFY(bytes.contains("adapter.lora.alpha") && bytes.contains(".weight.lora_a"));
+        QFile modelfile(out + "/Modelfile");
+        QVERIFY(modelfile.open(QIODevice::ReadOnly));
+        QVERIFY(modelfile.readAll().contains("ADAPTER ./adapter.gguf"));
+        QVERIFY2(done[0][1].toString().contains("q8_0"), qPrintable(done[0][1].toString()));
     }
 
     void badLinesAreReportedWithFileAndLine() {

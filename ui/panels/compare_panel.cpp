@@ -6,6 +6,7 @@
 #include "ui/workers/export_worker.h"
 #include "ui/workers/job_thread.h"
 
+#include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -60,6 +61,16 @@ ComparePanel::ComparePanel(StudioSession* session, QWidget* parent)
     exportMerged_->setToolTip("Fold the selected run's adapters into a copy of the weights and save a Hugging Face "
                               "checkpoint");
     connect(exportMerged_, &QPushButton::clicked, this, &ComparePanel::exportMerged);
+    exportGguf_ = new QPushButton("Export GGUF…");
+    exportGguf_->setObjectName("exportGguf");
+    exportGguf_->setToolTip("Save the selected run's adapter as a llama.cpp LoRA GGUF (adapter.gguf), the base model "
+                            "as base.gguf where llama.cpp knows its family, and an Ollama Modelfile (FROM + ADAPTER)");
+    connect(exportGguf_, &QPushButton::clicked, this, &ComparePanel::exportGguf);
+    ggufType_ = new QComboBox;
+    ggufType_->setObjectName("ggufType");
+    ggufType_->addItems({"f16", "bf16", "f32", "q8_0"});
+    ggufType_->setToolTip("Tensor type of the GGUF files (output.gguf_type); q8_0 keeps f16 where rows are not a "
+                          "multiple of 32, as llama.cpp's converters do");
     message_ = new QLabel("The experiment's runs (its output folder) appear here. Select one to export or resume it "
                           "(export default: the newest with a checkpoint).");
     message_->setObjectName("compareMessage");
@@ -70,6 +81,8 @@ ComparePanel::ComparePanel(StudioSession* session, QWidget* parent)
     buttons->addWidget(resume_);
     buttons->addWidget(exportPeft_);
     buttons->addWidget(exportMerged_);
+    buttons->addWidget(exportGguf_);
+    buttons->addWidget(ggufType_);
     buttons->addStretch();
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
@@ -88,6 +101,7 @@ void ComparePanel::updateButtons() {
     resume_->setEnabled(!training_);
     exportPeft_->setEnabled(!training_ && !exporting_);
     exportMerged_->setEnabled(!training_ && !exporting_);
+    exportGguf_->setEnabled(!training_ && !exporting_);
 }
 
 void ComparePanel::refresh() {
@@ -134,10 +148,11 @@ int ComparePanel::exportRunIndex() const {
     return -1;
 }
 
-void ComparePanel::exportPeft() { exportRun(exportRunIndex(), false); }
-void ComparePanel::exportMerged() { exportRun(exportRunIndex(), true); }
+void ComparePanel::exportPeft() { exportRun(exportRunIndex(), ExportRequest::Format::Peft); }
+void ComparePanel::exportMerged() { exportRun(exportRunIndex(), ExportRequest::Format::Merged); }
+void ComparePanel::exportGguf() { exportRun(exportRunIndex(), ExportRequest::Format::Gguf); }
 
-void ComparePanel::exportRun(int index, bool merged, const QString& chosenDir) {
+void ComparePanel::exportRun(int index, ExportRequest::Format format, const QString& chosenDir) {
     if (exporting_) return;
     if (index < 0 || index >= int(session_->runs().size())) {
         message_->setText("Nothing to export yet: train a run first (Train stage).");
@@ -146,14 +161,21 @@ void ComparePanel::exportRun(int index, bool merged, const QString& chosenDir) {
     const RunSummary& run = session_->runs()[size_t(index)];
     QString dir = chosenDir;
     if (dir.isEmpty()) {
-        const QString suggested = QString::fromStdString(run.dir) + (merged ? "/merged" : "/adapter");
+        // The folders `aletheia export` writes, so the CLI and the Studio leave the same layout.
+        const char* sub = format == ExportRequest::Format::Merged ? "/merged"
+                          : format == ExportRequest::Format::Gguf ? "/gguf"
+                                                                  : "/adapter";
+        const char* title = format == ExportRequest::Format::Merged ? "Save merged model into folder"
+                            : format == ExportRequest::Format::Gguf ? "Save GGUF files into folder"
+                                                                    : "Save PEFT adapter into folder";
         // Qt's own dialog: it can make the new folder on every platform.
-        dir = QFileDialog::getExistingDirectory(this, merged ? "Save merged model into folder" : "Save PEFT adapter into folder",
-                                                suggested, QFileDialog::ShowDirsOnly | QFileDialog::DontUseNativeDialog);
+        dir = QFileDialog::getExistingDirectory(this, title, QString::fromStdString(run.dir) + sub,
+                                                QFileDialog::ShowDirsOnly | QFileDialog::DontUseNativeDialog);
         if (dir.isEmpty()) return;
     }
     ExportRequest request;
-    request.format = merged ? ExportRequest::Format::Merged : ExportRequest::Format::Peft;
+    request.format = format;
+    request.ggufType = ggufType_->currentText();
     request.modelDir = QString::fromStdString(run.model);  // the model this run adapted, not the loaded one
     request.checkpoint = QString::fromStdString(run.lastCheckpoint);
     request.plan = run.plan;

@@ -3,9 +3,12 @@
 // earlier launches and of the CLI are there too), side by side (model, plan, trainable
 // parameters, step time, final losses, measured speedup vs the newest uniform-LoRA baseline of
 // the same model), one click to run that baseline, Resume for a stopped run, and export of a
-// trained adapter / merged model.
+// trained adapter / merged model / GGUF (llama.cpp, Ollama).
 #include <QWidget>
 
+#include "ui/workers/export_worker.h"
+
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QTableWidget;
@@ -27,8 +30,9 @@ public:
 public slots:
     void exportPeft();
     void exportMerged();
+    void exportGguf();  // in the type the GGUF type box shows
     // Exports run `index` in the background (to `dir`, or a folder asked for when empty).
-    void exportRun(int index, bool merged, const QString& dir = {});
+    void exportRun(int index, ExportRequest::Format format, const QString& dir = {});
     void setTrainingActive(bool active);
 
 signals:
@@ -45,6 +49,8 @@ private:
     QPushButton* baseline_ = nullptr;
     QPushButton* exportPeft_ = nullptr;
     QPushButton* exportMerged_ = nullptr;
+    QPushButton* exportGguf_ = nullptr;
+    QComboBox* ggufType_ = nullptr;
     QPushButton* resume_ = nullptr;
     bool exporting_ = false;
     bool training_ = false;

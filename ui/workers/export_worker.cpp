@@ -1,7 +1,10 @@
 #include "ui/workers/export_worker.h"
 
+#include <QStringList>
 #include <exception>
 
+#include "core/io/gguf_writer.h"
+#include "core/lora/gguf_export.h"
 #include "core/lora/merge.h"
 #include "core/lora/peft_export.h"
 #include "core/model/model.h"
@@ -20,9 +23,16 @@ void ExportWorker::run() {
             exportPeft(model, adapters, request_.plan, out, baseModelNameFor(base));
             emit finished(true, "PEFT adapter written to " + request_.outputDir +
                                     " (PeftModel.from_pretrained(base, this folder) loads it)");
-        } else {
+        } else if (request_.format == ExportRequest::Format::Merged) {
             saveMerged(model, adapters, out, base);
             emit finished(true, "Merged checkpoint written to " + request_.outputDir);
+        } else {
+            const GgufType type = ggufTypeFromName(request_.ggufType.toStdString());
+            QStringList written;
+            for (const std::string& f : exportGgufAdapterDir(model, adapters, base, type, out))
+                written << QString::fromStdString(f);
+            emit finished(true, "GGUF written (" + request_.ggufType + "): " + written.join(", ") +
+                                    " (llama-cli -m base.gguf --lora adapter.gguf; ollama create -f Modelfile)");
         }
     } catch (const std::exception& e) {
         emit finished(false, QString::fromStdString(e.what()));

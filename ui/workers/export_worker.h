@@ -1,7 +1,8 @@
 #pragma once
 // Exports one finished run off the GUI thread: a fresh copy of the base checkpoint gets the
-// run's checkpoint adapters, then is written as a PEFT adapter or as a merged checkpoint. The
-// session's model is never touched (merging would change its weights).
+// run's checkpoint adapters, then is written as a PEFT adapter, a merged checkpoint or GGUF for
+// llama.cpp / Ollama (what `aletheia export` writes for the same format). The session's model is
+// never touched (merging would change its weights).
 #include <QObject>
 #include <QString>
 
@@ -10,8 +11,9 @@
 namespace aletheia::ui {
 
 struct ExportRequest {
-    enum class Format { Peft, Merged };
+    enum class Format { Peft, Merged, Gguf };
     Format format = Format::Peft;
+    QString ggufType = "f16";  // Gguf: f32, f16, bf16 or q8_0 (output.gguf_type)
     QString modelDir;     // the base checkpoint the run trained on
     QString checkpoint;   // the run's checkpoint directory (its LoRA tensors)
     AdapterPlan plan;     // the run's plan: which modules carry adapters, with which ranks
