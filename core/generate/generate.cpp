@@ -92,7 +92,7 @@ GenerateResult generate(const Model& model, const std::vector<int32_t>& prompt, 
         if (ended) break;
         logits = nextLogits(model, seq, kv, hooks);
     }
-    if (text) r.text = text->released();
+    if (text) r.text = text->text();
     return r;
 }
 

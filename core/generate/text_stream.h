@@ -22,6 +22,10 @@ public:
 
     bool stopStringSeen() const { return stopAt_ != std::string::npos; }
     const std::string& released() const { return released_; }  // every piece returned so far
+    // The whole completion as decoded now, cut at a stop string. Not always released(): with
+    // byte-fallback tokens a later byte can turn an earlier one into U+FFFD (HF decodes an invalid
+    // UTF-8 run as one U+FFFD per byte token), and released text cannot be taken back.
+    std::string text() const { return stopStringSeen() ? completion_.substr(0, stopAt_) : completion_; }
 
 private:
     std::string release(const std::string& upTo);

@@ -4,6 +4,7 @@
 // an adapter (unmerged) generates as the merged model does; bad options fail naming the option.
 #include <torch/torch.h>
 #include <QtTest/QtTest>
+#include <QTemporaryDir>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include "core/generate/generate.h"
 #include "core/generate/prompt.h"
 #include "core/generate/sampling.h"
+#include "core/generate/text_stream.h"
 #include "core/io/safetensors_reader.h"
 #include "core/lora/apply_plan.h"
 #include "core/lora/merge.h"
@@ -229,6 +231,22 @@ private slots:
         }, &token);
         QVERIFY(s.reason == StopReason::Stopped);
         QCOMPARE(int(s.tokens.size()), 4);  // the request came during token 2's callback: token 3 is the last
+    }
+
+    // Byte-fallback tokens: 'n' (<0x6E>) alone is released as "n", but followed by <0xC9> the run
+    // is invalid UTF-8 and HF decodes it as one U+FFFD per byte token. The completion's text is
+    // the final decode (what transformers + tokenizers give), not the pieces released on the way.
+    void byteFallbackTextIsTheFinalDecode() {
+        QTemporaryDir tmp;
+        text::writeCharTokenizer(tmp.path().toStdString(), "ab");
+        const Tokenizer tok = Tokenizer::fromDirectory(tmp.path().toStdString());
+        const int32_t n = *tok.tokenToId("<0x6E>"), c9 = *tok.tokenToId("<0xC9>"), a = *tok.tokenToId("a");
+        TextStream stream(tok, {a}, {});
+        QCOMPARE(stream.push(n), std::string("n"));
+        stream.push(c9);
+        stream.push(a);
+        QCOMPARE(stream.text(), std::string("\xEF\xBF\xBD\xEF\xBF\xBD" "a"));
+        QCOMPARE(stream.text(), tok.decode({n, c9, a}, true));
     }
 
     void eosIdsAndChatPrompt() {
