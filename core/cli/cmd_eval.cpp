@@ -12,6 +12,7 @@
 #include "core/common/error.h"
 #include "core/eval/eval_json.h"
 #include "core/eval/evaluate_sets.h"
+#include "core/eval/exact_match.h"
 #include "core/eval/multiple_choice.h"
 #include "core/io/json_file.h"
 #include "core/train/trainer.h"
@@ -46,6 +47,33 @@ std::vector<ChoiceSet> choiceSets(const ExperimentConfig& cfg, const std::vector
     for (const auto& f : files)
         sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(), readChoiceQuestions(f)});
     return sets;
+}
+
+// data.exact_match, then each --answers file.
+std::vector<AnswerSet> answerSets(const ExperimentConfig& cfg, const std::vector<std::string>& extraFiles) {
+    std::vector<std::string> files = extraFiles;
+    if (!cfg.data.exact_match.empty()) files.insert(files.begin(), cfg.data.exact_match);
+    std::vector<AnswerSet> sets;
+    for (const auto& f : files)
+        sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(), readAnswerQuestions(f)});
+    return sets;
+}
+
+void printAnswerTable(const std::vector<AnswerSetResult>& results) {
+    int width = 11;
+    for (const auto& s : results) width = std::max(width, int(s.name.size()) + 2);
+    std::printf("\n%-*s %9s %11s %13s %14s %16s %12s\n", width, "exact match", "questions", "base strict",
+                "base flexible", "adapted strict", "adapted flexible", "delta strict");
+    for (const auto& s : results) {
+        std::printf("%-*s %9lld %11.4f %13.4f", width, s.name.c_str(), (long long)s.questions, s.base.strict,
+                    s.base.flexible);
+        if (s.adapted)
+            std::printf(" %14.4f %16.4f %+12.4f\n", s.adapted->strict, s.adapted->flexible,
+                        s.adapted->strict - s.base.strict);
+        else
+            std::printf(" %14s %16s %12s\n", "-", "-", "-");
+    }
+    std::fflush(stdout);
 }
 
 void printChoiceTable(const std::vector<ChoiceSetResult>& results) {
@@ -84,20 +112,25 @@ void printTable(const EvalReport& r) {
 CommandSpec evalCommand() {
     CommandSpec c;
     c.name = "eval";
-    c.summary = "evaluate the base model and the trained adapter (loss, perplexity, multiple-choice acc)";
+    c.summary = "evaluate the base model and the trained adapter (loss, perplexity, multiple-choice acc, exact match)";
     c.usage = "aletheia eval --config exp.yaml [--adapter DIR] [--data FILE.jsonl ...] [--choices FILE.jsonl ...]\n"
-              "                     [--set KEY=VALUE ...]";
+              "                     [--answers FILE.jsonl ...] [--set KEY=VALUE ...]";
     c.description =
         "Mean loss per loss-bearing token (as training counts them) and perplexity of the base model and of\n"
         "the adapted model on each set: the validation data as `train` holds it out (data.validation, or the\n"
         "data.val_set_size split of data.train), data.forgetting, and every --data file (tokenised like the\n"
         "training data). Multiple-choice sets (data.multiple_choice and every --choices file, JSONL of\n"
-        "{question, choices, answer}): acc and acc_norm as lm-evaluation-harness scores MMLU zero-shot. The adapter: --adapter DIR (PEFT), else the run's exported adapter/, else its newest\n"
-        "checkpoint, else none (base model only). Prints a table and writes eval.json to the run directory.";
+        "{question, choices, answer}): acc and acc_norm as lm-evaluation-harness scores MMLU zero-shot.\n"
+        "Generative sets (data.exact_match and every --answers file, JSONL of {question, answer: \"... #### N\"}):\n"
+        "greedy answers of at most data.max_new_tokens, exact_match with the harness's GSM8K strict-match and\n"
+        "flexible-extract filters, zero-shot. The adapter: --adapter DIR (PEFT), else the run's exported adapter/,\n"
+        "else its newest checkpoint, else none (base model only). Prints a table and writes eval.json (and\n"
+        "eval_samples/<set>.jsonl per question) to the run directory.";
     c.options = experimentOptions();
     c.options.push_back({"adapter", "DIR", "a PEFT adapter directory to evaluate instead of the run's"});
     c.options.push_back({"data", "FILE", "one more JSONL set to evaluate", true});
     c.options.push_back({"choices", "FILE", "one more multiple-choice JSONL set {question, choices, answer}", true});
+    c.options.push_back({"answers", "FILE", "one more generative JSONL set {question, answer} (GSM8K shape)", true});
     c.run = [](const ParsedArgs& a) {
         const ExperimentConfig cfg = experimentFromArgs(a, "eval");
         const std::string dir = prepareRunDir(cfg);
@@ -106,9 +139,10 @@ CommandSpec evalCommand() {
         const Tokenizer tok = loadExperimentTokenizer(cfg);
         const std::vector<EvalSet> sets = evaluationSets(cfg, tok, a.all("data"));
         const std::vector<ChoiceSet> choices = choiceSets(cfg, a.all("choices"));
-        if (sets.empty() && choices.empty())
-            throw Error("nothing to evaluate: set data.validation, data.val_set_size, data.forgetting or "
-                        "data.multiple_choice, or pass --data / --choices FILE",
+        const std::vector<AnswerSet> answers = answerSets(cfg, a.all("answers"));
+        if (sets.empty() && choices.empty() && answers.empty())
+            throw Error("nothing to evaluate: set data.validation, data.val_set_size, data.forgetting, "
+                        "data.multiple_choice or data.exact_match, or pass --data / --choices / --answers FILE",
                         {"", "data", -1});
         Model model = loadExperimentModel(cfg);
         if (adapter) std::cerr << "eval: adapter " << adapter->path << "\n";
@@ -133,6 +167,13 @@ CommandSpec evalCommand() {
                                        ? std::vector<ChoiceSetResult>{}
                                        : evaluateChoiceSets(model, tok, choices, attach, options.batchSize,
                                                             progress.callback(), &interruptToken());
+        ExactMatchOptions answerOptions;
+        answerOptions.maxNewTokens = cfg.data.max_new_tokens;
+        answerOptions.modelDir = cfg.model.path;
+        const auto answerResults = answers.empty() || interruptToken().stopRequested()
+                                       ? std::vector<AnswerSetResult>{}
+                                       : evaluateAnswerSets(model, tok, answers, attach, answerOptions,
+                                                            progress.callback(), &interruptToken());
         progress.finish();
         if (interruptToken().stopRequested()) {
             std::cerr << "eval: stopped before the end; eval.json not written\n";
@@ -140,6 +181,7 @@ CommandSpec evalCommand() {
         }
         if (!report.sets.empty()) printTable(report);
         if (!choiceResults.empty()) printChoiceTable(choiceResults);
+        if (!answerResults.empty()) printAnswerTable(answerResults);
         const std::string out = (fs::path(dir) / "eval.json").string();
         nlohmann::json j = evalReportToJson(report, adapter ? adapter->path : "");
         if (!choiceResults.empty()) j["multiple_choice"] = choiceResultsToJson(choiceResults);
@@ -147,6 +189,12 @@ CommandSpec evalCommand() {
             const fs::path samples = fs::path(dir) / "eval_samples" / (choices[i].name + ".jsonl");
             fs::create_directories(samples.parent_path());
             writeChoiceSamples(samples.string(), choices[i], choiceResults[i]);
+        }
+        if (!answerResults.empty()) j["exact_match"] = answerResultsToJson(answerResults);
+        for (size_t i = 0; i < answerResults.size(); ++i) {
+            const fs::path samples = fs::path(dir) / "eval_samples" / (answers[i].name + ".jsonl");
+            fs::create_directories(samples.parent_path());
+            writeAnswerSamples(samples.string(), answers[i], answerResults[i]);
         }
         writeJsonFile(out, j);
         std::cerr << "eval: " << out << "\n";

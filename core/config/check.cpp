@@ -37,6 +37,7 @@ void checkFilesExist(const ExperimentConfig& cfg, std::vector<ConfigProblem>& ou
     mustExist("data.validation", cfg.data.validation);
     mustExist("data.forgetting", cfg.data.forgetting);
     mustExist("data.multiple_choice", cfg.data.multiple_choice);
+    mustExist("data.exact_match", cfg.data.exact_match);
     mustExist("plan.file", cfg.plan.file);
 }
 

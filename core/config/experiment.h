@@ -22,6 +22,9 @@ struct DataSection {
                                         //   (`aletheia eval` measures how much of it is lost)
     std::string multiple_choice;        // optional JSONL of {question, choices, answer}: `aletheia eval`
                                         //   scores acc / acc_norm as lm-eval's MMLU does (core/eval)
+    std::string exact_match;            // optional JSONL of {question, answer: "... #### N"}: `aletheia
+                                        //   eval` generates and scores exact match as lm-eval's GSM8K does
+    int max_new_tokens = 256;           // exact_match: new tokens per answer (lm-eval's max_gen_toks)
     std::string format = "auto";        // auto | text | instruction | chat
     std::string chat_template = "auto"; // auto (from the tokenizer) | none | chatml | llama3 | ...
     int sequence_len = 512;

@@ -29,6 +29,8 @@ std::vector<ConfigField> buildSchema() {
         path("data", "validation", ALETHEIA_REF(data.validation)),
         path("data", "forgetting", ALETHEIA_REF(data.forgetting)),
         path("data", "multiple_choice", ALETHEIA_REF(data.multiple_choice)),
+        path("data", "exact_match", ALETHEIA_REF(data.exact_match)),
+        integer("data", "max_new_tokens", ALETHEIA_REF(data.max_new_tokens), {1, 1 << 16}),
         choice("data", "format", ALETHEIA_REF(data.format), {"auto", "text", "instruction", "chat"}),
         text("data", "chat_template", ALETHEIA_REF(data.chat_template)),
         integer("data", "sequence_len", ALETHEIA_REF(data.sequence_len), {8, 1 << 20}),

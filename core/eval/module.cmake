@@ -1,1 +1,1 @@
-core_module(eval DEPS train lora model text io common)
+core_module(eval DEPS generate train lora model text io common)

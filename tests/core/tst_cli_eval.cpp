@@ -206,6 +206,55 @@ private slots:
         QVERIFY2(r.err.contains(tmp.filePath("more.jsonl") + ":1: 'answer': must be an index"), qPrintable(r.err));
     }
 
+    // data.exact_match and --answers: strict / flexible exact_match of base and adapter in eval.json,
+    // each greedy response with its extracted answers in eval_samples/, the scores what they say.
+    void evalExactMatch() {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const QString cfg = writeFixtureExperiment(
+            root, patternLines(16),
+            experimentYaml("  exact_match: data/gsm.jsonl\n  max_new_tokens: 12\n", "  policy: uniform\n"));
+        QByteArray gsm;
+        for (int i = 0; i < 6; ++i)
+            gsm += "{\"question\": \"abc abc " + QByteArray::number(i) + "\", \"answer\": \"so #### " + QByteArray::number(i % 2) + "\"}\n";
+        writeText(tmp.filePath("data/gsm.jsonl"), gsm);
+        writeText(tmp.filePath("more.jsonl"), "{\"question\": \"1 + 1\", \"answer\": \"#### 2\"}\n");
+        auto r = runAletheia({"train", "--config", cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = runAletheia({"eval", "--config", cfg, "--answers", tmp.filePath("more.jsonl")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("exact match") && r.out.contains("\ngsm ") && r.out.contains("\nmore "), qPrintable(r.out));
+        const QJsonArray sets = readJson(tmp.filePath("run/eval.json"))["exact_match"].toArray();
+        QCOMPARE(sets.size(), 2);
+        const QJsonObject set = sets[0].toObject();
+        QCOMPARE(set["questions"].toInt(), 6);
+        const QList<QByteArray> lines = readAll(tmp.filePath("run/eval_samples/gsm.jsonl")).trimmed().split('\n');
+        QCOMPARE(lines.size(), 6);
+        for (const char* side : {"base", "adapted"}) {
+            double strict = 0, flexible = 0;
+            for (const QByteArray& line : lines) {
+                const QJsonObject o = QJsonDocument::fromJson(line).object()[side].toObject();
+                QVERIFY(o.contains("response"));
+                strict += o["strict_correct"].toBool();
+                flexible += o["flexible_correct"].toBool();
+            }
+            QCOMPARE(set[side].toObject()["strict"].toDouble(), strict / 6);
+            QCOMPARE(set[side].toObject()["flexible"].toDouble(), flexible / 6);
+        }
+        int changed = 0;
+        for (const QByteArray& line : lines) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            changed += o["base"].toObject()["response"] != o["adapted"].toObject()["response"];
+        }
+        QVERIFY2(changed > 0, "the adapter changed no greedy answer");
+
+        // A bad line names the file and the line, before any model is loaded.
+        writeText(tmp.filePath("more.jsonl"), "{\"question\": \"a\"}\n");
+        r = runAletheia({"eval", "--config", cfg, "--answers", tmp.filePath("more.jsonl")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(tmp.filePath("more.jsonl") + ":1: 'answer': missing"), qPrintable(r.err));
+    }
+
     void benchPlanVersusUniform() {
         QTemporaryDir tmp;
         const fs::path root = tmp.path().toStdString();
