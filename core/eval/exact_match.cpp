@@ -4,6 +4,7 @@
 
 #include "core/common/error.h"
 #include "core/common/json_parse.h"
+#include "core/eval/base_then_adapted.h"
 #include "core/generate/eos_ids.h"
 #include "core/generate/generate.h"
 #include "core/model/model.h"
@@ -132,25 +133,12 @@ std::vector<AnswerSetResult> evaluateAnswerSets(const Model& model, const Tokeni
                                                 const std::vector<AnswerSet>& sets, const AttachAdapter& attach,
                                                 const ExactMatchOptions& options, const ProgressFn& progress,
                                                 StopToken* stop) {
-    const long passes = long(sets.size()) * (attach ? 2 : 1);
-    long done = 0;
-    auto stopped = [&] { return stop && stop->stopRequested(); };
-    std::vector<AnswerSetResult> out;
-    for (const auto& s : sets) {
-        if (stopped()) return out;
-        AnswerSetResult r{s.name, s.file, int64_t(s.questions.size()), {}, std::nullopt};
-        r.base = scoreAnswerQuestions(model, nullptr, tok, s.questions, options, stop);
-        out.push_back(std::move(r));
-        if (progress) progress(++done, passes, "base: " + s.name);
-    }
-    if (!attach) return out;
-    const AdapterSet adapters = attach(model);
-    for (size_t i = 0; i < sets.size(); ++i) {
-        if (stopped()) return out;
-        out[i].adapted = scoreAnswerQuestions(model, &adapters, tok, sets[i].questions, options, stop);
-        if (progress) progress(++done, passes, "adapted: " + sets[i].name);
-    }
-    return out;
+    return evaluateBaseThenAdapted<AnswerSetResult>(
+        model, sets, attach,
+        [&](const AnswerSet& s, const LinearAdapters* a) {
+            return scoreAnswerQuestions(model, a, tok, s.questions, options, stop);
+        },
+        progress, stop);
 }
 
 }  // namespace aletheia

@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/common/json_parse.h"
+#include "core/eval/base_then_adapted.h"
 #include "core/lora/adapter_set.h"
 #include "core/model/model.h"
 #include "core/text/jsonl_reader.h"
@@ -163,25 +164,10 @@ ChoiceScore scoreChoiceQuestions(const Model& model, const LinearAdapters* adapt
 std::vector<ChoiceSetResult> evaluateChoiceSets(const Model& model, const Tokenizer& tok,
                                                 const std::vector<ChoiceSet>& sets, const AttachAdapter& attach,
                                                 int64_t batchSize, const ProgressFn& progress, StopToken* stop) {
-    const long passes = long(sets.size()) * (attach ? 2 : 1);
-    long done = 0;
-    auto stopped = [&] { return stop && stop->stopRequested(); };
-    std::vector<ChoiceSetResult> out;
-    for (const auto& s : sets) {
-        if (stopped()) return out;
-        ChoiceSetResult r{s.name, s.file, int64_t(s.questions.size()), {}, std::nullopt};
-        r.base = scoreChoiceQuestions(model, nullptr, tok, s.questions, batchSize);
-        out.push_back(std::move(r));
-        if (progress) progress(++done, passes, "base: " + s.name);
-    }
-    if (!attach) return out;
-    const AdapterSet adapters = attach(model);
-    for (size_t i = 0; i < sets.size(); ++i) {
-        if (stopped()) return out;
-        out[i].adapted = scoreChoiceQuestions(model, &adapters, tok, sets[i].questions, batchSize);
-        if (progress) progress(++done, passes, "adapted: " + sets[i].name);
-    }
-    return out;
+    return evaluateBaseThenAdapted<ChoiceSetResult>(
+        model, sets, attach,
+        [&](const ChoiceSet& s, const LinearAdapters* a) { return scoreChoiceQuestions(model, a, tok, s.questions, batchSize); },
+        progress, stop);
 }
 
 }  // namespace aletheia
