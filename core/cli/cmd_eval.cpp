@@ -39,23 +39,14 @@ std::vector<EvalSet> evaluationSets(const ExperimentConfig& cfg, const Tokenizer
     return sets;
 }
 
-// data.multiple_choice, then each --choices file.
-std::vector<ChoiceSet> choiceSets(const ExperimentConfig& cfg, const std::vector<std::string>& extraFiles) {
-    std::vector<std::string> files = extraFiles;
-    if (!cfg.data.multiple_choice.empty()) files.insert(files.begin(), cfg.data.multiple_choice);
-    std::vector<ChoiceSet> sets;
+// The configured question file (if any), then each extra file, each read by `read` into a set
+// named after its stem: data.multiple_choice + --choices, data.exact_match + --answers.
+template <class Set, class ReadFn>
+std::vector<Set> questionSets(const std::string& configured, std::vector<std::string> files, const ReadFn& read) {
+    if (!configured.empty()) files.insert(files.begin(), configured);
+    std::vector<Set> sets;
     for (const auto& f : files)
-        sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(), readChoiceQuestions(f)});
-    return sets;
-}
-
-// data.exact_match, then each --answers file.
-std::vector<AnswerSet> answerSets(const ExperimentConfig& cfg, const std::vector<std::string>& extraFiles) {
-    std::vector<std::string> files = extraFiles;
-    if (!cfg.data.exact_match.empty()) files.insert(files.begin(), cfg.data.exact_match);
-    std::vector<AnswerSet> sets;
-    for (const auto& f : files)
-        sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(), readAnswerQuestions(f)});
+        sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(), read(f)});
     return sets;
 }
 
@@ -138,8 +129,8 @@ CommandSpec evalCommand() {
         const auto adapter = findRunAdapter(dir, a.value("adapter"));
         const Tokenizer tok = loadExperimentTokenizer(cfg);
         const std::vector<EvalSet> sets = evaluationSets(cfg, tok, a.all("data"));
-        const std::vector<ChoiceSet> choices = choiceSets(cfg, a.all("choices"));
-        const std::vector<AnswerSet> answers = answerSets(cfg, a.all("answers"));
+        const auto choices = questionSets<ChoiceSet>(cfg.data.multiple_choice, a.all("choices"), readChoiceQuestions);
+        const auto answers = questionSets<AnswerSet>(cfg.data.exact_match, a.all("answers"), readAnswerQuestions);
         if (sets.empty() && choices.empty() && answers.empty())
             throw Error("nothing to evaluate: set data.validation, data.val_set_size, data.forgetting, "
                         "data.multiple_choice or data.exact_match, or pass --data / --choices / --answers FILE",
