@@ -27,9 +27,11 @@
 #include "core/train/adamw.h"
 #include "core/train/checkpoint.h"
 #include "core/train/forward_pass.h"
+#include "core/train/head_loss.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/out_of_memory.h"
 #include "core/train/trainer.h"
+#include "expect_error.h"
 #include "model_fixtures.h"
 
 using namespace aletheia;
@@ -241,6 +243,36 @@ private slots:
             QVERIFY2(diff <= 1e-5 * size + 1e-9,
                      qPrintable(QString::fromStdString(params[i].name) + QString(": |diff| %1, |grad| %2").arg(diff).arg(size)));
         }
+    }
+
+    // The tiled head loss against cross_entropy on full logits, with tiles that split the rows and
+    // the vocabulary unevenly (the online logsumexp must rescale across vocabulary tiles), logits
+    // spread wide enough that a missed rescale shows, and a label out of range refused.
+    void tiledHeadLossEqualsCrossEntropy_data() {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("vocab");
+        QTest::newRow("one tile") << 0 << 0;
+        QTest::newRow("3 rows x 7 columns") << 3 << 7;
+        QTest::newRow("1 row x 1 column") << 1 << 1;
+    }
+    void tiledHeadLossEqualsCrossEntropy() {
+        QFETCH(int, rows);
+        QFETCH(int, vocab);
+        torch::manual_seed(3);
+        const auto w = torch::randn({37, 8}, torch::kFloat64) * 3, targets = torch::randint(0, 37, {10});
+        const auto x0 = torch::randn({10, 8}, torch::kFloat64);
+        const auto x = x0.clone().requires_grad_(true), xr = x0.clone().requires_grad_(true);
+        const auto ours = headCrossEntropySum(x, w, targets, rows, vocab);
+        const auto ref = torch::nn::functional::cross_entropy(
+            torch::matmul(xr, w.t()), targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+        QVERIFY2(std::abs(ours.item<double>() - ref.item<double>()) <= 1e-5 * ref.item<double>(),
+                 qPrintable(QString("%1 vs %2").arg(ours.item<double>()).arg(ref.item<double>())));
+        (ours * 0.5).backward();
+        (ref * 0.5).backward();
+        QVERIFY((x.grad() - xr.grad()).abs().max().item<double>() <= 1e-5 * xr.grad().abs().max().item<double>());
+        auto bad = targets.clone();
+        bad[4] = 37;
+        expectError([&] { headCrossEntropySum(x0, w, bad, rows, vocab); }, {"label id out of range", "37 outputs", "..37"});
     }
 
     void accumulationEqualsOneBigBatch() {
