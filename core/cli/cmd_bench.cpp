@@ -11,6 +11,7 @@
 #include "core/cli/experiment_session.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/plan_run.h"
+#include "core/cli/probe_run.h"
 #include "core/cli/progress_printer.h"
 #include "core/cli/usage_error.h"
 #include "core/session/train_options_for.h"
@@ -97,7 +98,10 @@ CommandSpec benchCommand() {
             std::cerr << "bench: stopped before the end; bench.json not written\n";
             return 2;
         }
-        const auto cost = costModelFor(cfg, model, table);
+        // The probe's own timings calibrate the prediction when this run was probed.
+        const auto probe = savedProbeScores(cfg, table, dir);
+        const auto cost = costModelFor(cfg, model, table, probe ? &*probe : nullptr);
+        const bool calibrated = cost->coefficients().calibrated;
         const double predicted = cost->estimate(uniform).seconds / cost->estimate(plan).seconds;
         const double wallPlan = medianOf(times[0].wallSeconds), wallUniform = medianOf(times[1].wallSeconds);
         const double cpuPlan = medianOf(times[0].cpuSeconds), cpuUniform = medianOf(times[1].cpuSeconds);
@@ -115,7 +119,13 @@ CommandSpec benchCommand() {
         printRow("peak memory (MiB)", mebibytes(times[0].peakMemoryBytes), mebibytes(times[1].peakMemoryBytes));
         std::printf("\nmeasured speedup    %.2fx (wall clock), %.2fx (CPU time)\n", wallUniform / wallPlan,
                     cpuUniform / cpuPlan);
-        std::printf("predicted speedup   %.2fx (cost model: FLOP counts, uncalibrated)\n", predicted);
+        const CostEstimate planned = cost->estimate(plan);
+        if (calibrated)
+            std::printf("predicted speedup   %.2fx (cost model calibrated from the probe's %zu timed batches: "
+                        "step %.4f s, uniform %.4f s)\n",
+                        predicted, probe->timing.size(), planned.seconds, planned.uniformSeconds);
+        else
+            std::printf("predicted speedup   %.2fx (cost model: FLOP counts; no timed probe in this run)\n", predicted);
         std::fflush(stdout);
 
         const nlohmann::json j = {{"steps", o.steps},
@@ -128,7 +138,11 @@ CommandSpec benchCommand() {
                                   {"uniform", timesJson(uniform, times[1])},
                                   {"speedup", wallUniform / wallPlan},
                                   {"speedup_cpu", cpuUniform / cpuPlan},
-                                  {"predicted_speedup", predicted}};
+                                  {"predicted_speedup", predicted},
+                                  {"predicted_calibrated", calibrated},
+                                  {"predicted_step_s", calibrated ? nlohmann::json(planned.seconds) : nlohmann::json(nullptr)},
+                                  {"predicted_uniform_step_s",
+                                   calibrated ? nlohmann::json(planned.uniformSeconds) : nlohmann::json(nullptr)}};
         const std::string out = (fs::path(dir) / "bench.json").string();
         writeJsonFile(out, j);
         std::cerr << "bench: " << out << "\n";

@@ -1,7 +1,9 @@
 #include "core/probe/probe.h"
 
+#include <chrono>
 #include <map>
 
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include "core/common/communicator.h"
@@ -68,6 +70,12 @@ torch::Tensor lossOf(const Model& model, const Batch& b, const ForwardHooks& hoo
     auto loss = model.forward(ids, mask, labels, hooks).loss;
     if (!loss.defined() || !loss.requires_grad()) fail("gradient probe: the model's loss does not depend on the probed weights");
     return loss;
+}
+
+// Wall clock that waits for the device: CUDA kernels run asynchronously. Two syncs per batch.
+double deviceSeconds(const torch::Device& dev) {
+    if (dev.is_cuda()) torch::cuda::synchronize();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 bool keepGoing(const StopToken* stop) { return !stop || (!stop->stopRequested() && stop->waitWhilePaused()); }
@@ -171,7 +179,12 @@ ProbeStats probeStats(const Model& model, const std::vector<Batch>& batches,
         for (size_t i = 0; i < sinks.size(); ++i) sinks[i].reset(lay.linears[i]->weight);
         {
             torch::AutoGradMode grad(true);
-            lossOf(model, batch, hooks).backward();
+            const double start = deviceSeconds(model.device());
+            const auto loss = lossOf(model, batch, hooks);
+            const double forwardEnd = deviceSeconds(model.device());
+            loss.backward();
+            lay.stats.timing.push_back({batch.input_ids.size(0), batch.input_ids.size(1), forwardEnd - start,
+                                        deviceSeconds(model.device()) - forwardEnd});
         }
         for (size_t i = 0; i < sinks.size(); ++i) {
             if (sinks[i].calls > 1)

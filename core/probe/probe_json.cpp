@@ -28,6 +28,10 @@ nlohmann::json probeScoresToJson(const ProbeScores& s) {
     for (const auto& e : s.experts)
         experts.push_back({{"layer", e.layer}, {"expert", e.expert}, {"role", e.role}, {"score", e.score}});
     j["experts"] = experts;
+    nlohmann::json timing = nlohmann::json::array();
+    for (const auto& t : s.timing)
+        timing.push_back({{"rows", t.rows}, {"seq", t.seq}, {"forward_s", t.forwardSeconds}, {"backward_s", t.backwardSeconds}});
+    j["timing"] = timing;
     return j;
 }
 
@@ -91,6 +95,13 @@ ProbeScores probeScoresFromJson(const nlohmann::json& j, const ModuleTable& tabl
         for (const auto& e : j.value("experts", nlohmann::json::array()))
             s.experts.push_back({intAt(e, "layer"), intAt(e, "expert"), e.at("role").get<std::string>(),
                                  e.at("score").get<double>()});
+        for (const auto& t : j.value("timing", nlohmann::json::array())) {
+            ProbeBatchTiming b{t.at("rows").get<int64_t>(), t.at("seq").get<int64_t>(), t.at("forward_s").get<double>(),
+                               t.at("backward_s").get<double>()};
+            if (b.rows < 1 || b.seq < 1 || !(b.forwardSeconds >= 0) || !(b.backwardSeconds >= 0))
+                fail("a timing entry needs rows, seq >= 1 and non-negative seconds, got " + t.dump().substr(0, 80));
+            s.timing.push_back(b);
+        }
         return s;
     } catch (const nlohmann::json::exception& e) {
         fail(std::string("not a probe scores document: ") + e.what());

@@ -51,6 +51,7 @@ ProbeScores scoreStats(const ProbeStats& stats, ScoringRule rule) {
     ProbeScores s;
     s.rule = rule;
     s.batches = stats.batches;
+    s.timing = stats.timing;
     s.table = stats.table;
     if (s.table.roles.empty()) s.table.collectRoles();
     s.modules = s.table.roles;

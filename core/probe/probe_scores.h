@@ -26,10 +26,18 @@ struct PartStat {
     std::vector<double> gradSq;       // per batch: ||dL/dW_part||_F^2
 };
 
+// Wall time of one probe batch, forward (to the loss) and backward, on the probe's own data,
+// shape and device: what the cost model calibrates its seconds per FLOP from (probe_calibration.h).
+struct ProbeBatchTiming {
+    std::int64_t rows = 0, seq = 0;   // the batch's shape [rows, seq]
+    double forwardSeconds = 0.0, backwardSeconds = 0.0;
+};
+
 struct ProbeStats {
     ModuleTable table;
     std::vector<PartStat> parts;
     int batches = 0;                  // batches accumulated so far (every gradSq has this size)
+    std::vector<ProbeBatchTiming> timing;  // per batch of this process (a distributed probe: its own)
 };
 
 // One (layer, expert, role) cell of a MoE layer, so the UI can open an expert breakdown.
@@ -57,6 +65,7 @@ struct ProbeScores {
     Matrix layerHistory;                      // [B][L] per-batch layer scores
     std::map<std::string, double> weightGradNorms;  // HF weight name -> mean over batches of ||dW||_F
     std::vector<ExpertScore> experts;         // MoE detail (empty for dense models)
+    std::vector<ProbeBatchTiming> timing;     // how long each batch took (empty: scores from an old file)
 
     int numLayers() const { return table.numLayers; }
     // Fraction of batches whose top-`pct` layer set equals the final one (1: ranking stable).

@@ -7,6 +7,7 @@
 #include "core/model/cell_name.h"
 #include "core/plan/plan_io.h"
 #include "core/plan/plan_table.h"
+#include "core/plan/probe_calibration.h"
 
 namespace aletheia {
 
@@ -87,8 +88,12 @@ StepShape stepShapeFor(const ExperimentConfig& cfg, const Model& model) {
     return shape;
 }
 
-std::unique_ptr<CostModel> costModelFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table) {
-    return std::make_unique<CostModel>(table, stepShapeFor(cfg, model), CostCoefficients{}, cfg.lora.lora_r);
+std::unique_ptr<CostModel> costModelFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,
+                                        const ProbeScores* timedProbe) {
+    const StepShape shape = stepShapeFor(cfg, model);
+    const CostCoefficients coeff =
+        timedProbe ? coefficientsFromProbe(table, shape, timedProbe->timing) : CostCoefficients{};
+    return std::make_unique<CostModel>(table, shape, coeff, cfg.lora.lora_r);
 }
 
 AdapterPlan uniformPlanFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table) {

@@ -20,7 +20,11 @@ RankOptions rankOptionsFor(const ExperimentConfig& cfg);
 // The step the cost model prices: one micro-batch of train.micro_batch_size x data.sequence_len.
 StepShape stepShapeFor(const ExperimentConfig& cfg, const Model& model);
 // The cost model both front ends predict with (uniform LoRA at lora.lora_r as the reference).
-std::unique_ptr<CostModel> costModelFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table);
+// With `timedProbe` (scores whose probe timed its batches) its seconds per FLOP come from the
+// probe; without, it is the FLOP ratio alone. Planning (cost_aware's step budget) uses the FLOP
+// ratio, so that the same YAML and scores give the same plan on any machine.
+std::unique_ptr<CostModel> costModelFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,
+                                        const ProbeScores* timedProbe = nullptr);
 
 // The plan of config.plan / config.lora. `scores` is called only when the policy needs them.
 // Throws aletheia::Error (naming the config key) when the plan adapts nothing or names a module

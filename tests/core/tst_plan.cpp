@@ -14,6 +14,7 @@
 #include "core/plan/make_plan.h"
 #include "core/plan/plan_io.h"
 #include "core/plan/plan_table.h"
+#include "core/plan/probe_calibration.h"
 #include "hostile_yaml.h"
 
 using namespace aletheia;
@@ -361,6 +362,56 @@ private slots:
         QVERIFY(std::abs(c.forwardSecPerFlop - 1e-9) < 1e-15);
         QVERIFY(std::abs(c.backwardSecPerFlop - 3e-9) < 1e-15);
         QVERIFY(std::abs(c.fixedSeconds - 0.5) < 1e-9);
+    }
+
+    // One probe batch priced by hand: one layer with one 4 -> 8 projection, 1 x 2 tokens, hidden 4,
+    // vocabulary 10, q width 8. Forward: 2*2*4*8 = 128 matmul + 4*2*2*8 = 128 attention, head
+    // 2*2*4*10 = 160. Backward: head 160, layer input gradient 128 + 2*128, and the weight-gradient
+    // norm in the Gram form (n (in + out) = 24 < in out = 32): 2 * 2^2 * (4 + 8) = 96.
+    void probeBatchFlopsByHand() {
+        ModuleTable t;
+        t.numLayers = 1;
+        TargetModule m;
+        m.layer = 0;
+        m.module = "q_proj";
+        m.roles = {"q"};
+        m.in = 4;
+        m.out = 8;
+        t.modules.push_back(m);
+        t.collectRoles();
+        double f = 0, b = 0;
+        probeBatchFlops(CostModel(t, StepShape{1, 2, 4, 10, 8}), f, b);
+        QCOMPARE(f, 416.0);
+        QCOMPARE(b, 640.0);
+        probeBatchFlops(CostModel(t, StepShape{2, 2, 4, 10, 8}), f, b);  // 4 tokens: dW formed, 2*4*32
+        QCOMPARE(b, 320.0 + (256.0 + 512.0) + 256.0);
+    }
+
+    // The probe's timed batches give the seconds per FLOP back: batches of two shapes timed at known
+    // rates, the first (a warm-up) far slower and left out.
+    void probeTimingCalibratesTheCostModel() {
+        const auto t = llamaTable(8);
+        const double a = 2e-10, b = 5e-10;
+        std::vector<ProbeBatchTiming> timing = {{2, 128, 100.0, 100.0}};
+        for (const auto& [rows, seq] : std::vector<std::pair<int64_t, int64_t>>{{2, 128}, {1, 64}, {4, 32}}) {
+            double f = 0, g = 0;
+            StepShape sh = shape();
+            sh.batch = rows;
+            sh.seq = seq;
+            probeBatchFlops(CostModel(t, sh), f, g);
+            timing.push_back({rows, seq, a * f, b * g});
+        }
+        const auto c = coefficientsFromProbe(t, shape(), timing);
+        QVERIFY(c.calibrated);
+        QVERIFY(std::abs(c.forwardSecPerFlop / a - 1) < 1e-12);
+        QVERIFY(std::abs(c.backwardSecPerFlop / b - 1) < 1e-12);
+        QVERIFY(!coefficientsFromProbe(t, shape(), {}).calibrated);
+        // A backward dearer per FLOP than forward makes a shallow plan pay off more than its FLOP ratio.
+        CostModel cost(t, shape(), c);
+        AdapterPlan top;
+        top.cells.push_back({7, "q_proj", 16, 32});
+        const auto e = cost.estimate(top);
+        QVERIFY2(e.speedup > e.flopRatio, qPrintable(QString("%1 <= %2").arg(e.speedup).arg(e.flopRatio)));
     }
 
     void yamlRoundTrip() {

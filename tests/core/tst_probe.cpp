@@ -204,6 +204,15 @@ private slots:
         QCOMPARE(back.targetScores, s.targetScores);
         QCOMPARE(back.weightGradNorms, s.weightGradNorms);
         QCOMPARE(int(back.table.modules.size()), int(table.modules.size()));
+        // Every batch timed, with its shape, and the timings read back.
+        QCOMPARE(int(s.timing.size()), 2);
+        for (size_t b = 0; b < 2; ++b) {
+            QCOMPARE(s.timing[b].rows, int64_t(2));
+            QCOMPARE(s.timing[b].seq, int64_t(12));
+            QVERIFY(s.timing[b].forwardSeconds > 0 && s.timing[b].backwardSeconds > 0);
+            QCOMPARE(back.timing[b].forwardSeconds, s.timing[b].forwardSeconds);
+            QCOMPARE(back.timing[b].backwardSeconds, s.timing[b].backwardSeconds);
+        }
 
         const nlohmann::json j = probeScoresToJson(s);
         auto refused = [&](const ModuleTable& other, const std::string& why) {
@@ -221,6 +230,14 @@ private slots:
         ModuleTable renamed = table;
         renamed.modules[0].module = "query";
         QVERIFY(refused(renamed, "no layer 0 'query'"));
+        nlohmann::json badTiming = j;
+        badTiming["timing"][0]["rows"] = 0;
+        try {
+            probeScoresFromJson(badTiming, table);
+            QFAIL("no throw");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("timing entry needs rows"), e.what());
+        }
         nlohmann::json broken = j;
         broken.erase("targets");
         try {

@@ -13,6 +13,7 @@
 #include "core/plan/plan_io.h"
 #include "core/session/run_recorder.h"
 #include "core/session/run_summary.h"
+#include "core/session/step_prediction.h"
 
 using namespace aletheia;
 namespace fs = std::filesystem;
@@ -52,6 +53,16 @@ TrainResult ended(TrainOutcome outcome, int64_t steps) {
 class TstSession : public QObject {
     Q_OBJECT
 private slots:
+    // The line the Studio shows after a run: the first (warm-up) step left out, median of the rest.
+    void predictedAgainstMeasuredStep() {
+        QCOMPARE(QString::fromStdString(predictedVsMeasured(0.9, {5.0, 1.2, 0.8, 1.0})),
+                 QString("step 1000 ms measured (median of steps 2-4), 900 ms predicted: prediction 10.0% low"));
+        QCOMPARE(QString::fromStdString(predictedVsMeasured(0.25, {0.2})),
+                 QString("step 200 ms measured (median of steps 1-1), 250 ms predicted: prediction 25.0% high"));
+        QVERIFY(predictedVsMeasured(0.0, {1.0}).empty());  // no timed probe: nothing to claim
+        QVERIFY(predictedVsMeasured(1.0, {}).empty());
+    }
+
     void freshDirectoriesNeverRepeat() {
         QTemporaryDir tmp;
         const std::string parent = tmp.filePath("runs").toStdString();

@@ -6,6 +6,7 @@
 #include <QSlider>
 #include <QComboBox>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QLineEdit>
 #include <cmath>
@@ -194,6 +195,13 @@ private slots:
         tick.stop();
         QVERIFY2(worstGap < 200, qPrintable(QString("GUI event loop stalled for %1 ms").arg(worstGap)));
         QVERIFY(std::isfinite(train->lossPlot()->lastValue(0)));
+        // The Plan stage's prediction (calibrated from the probe's timed batches) checked by the run.
+        const QString stats = find<QLabel>("trainStats")->text();
+        QVERIFY2(QRegularExpression("step \\d+ ms measured \\(median of steps 2-\\d+\\), \\d+ ms predicted: "
+                                    "prediction [0-9.]+% (high|low)")
+                     .match(stats)
+                     .hasMatch(),
+                 qPrintable(stats));
 
         const QString ckpt = train->lastCheckpoint();
         QVERIFY2(!ckpt.isEmpty(), "stop wrote no checkpoint");

@@ -339,7 +339,7 @@ void PlanPanel::replan() {
         const ExperimentConfig& cfg = session_->config();
         const ProbeScores& scores = session_->scores();
         const AdapterPlan plan = planExperiment(cfg, session_->model(), scores.table, [&] { return scores; });
-        cost_ = costModelFor(cfg, session_->model(), scores.table);
+        cost_ = costModelFor(cfg, session_->model(), scores.table, &scores);
         estimate_ = std::make_unique<CostEstimate>(cost_->estimate(plan));
         const qint64 ns = clock.nsecsElapsed();
         message_->clear();

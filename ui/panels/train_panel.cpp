@@ -5,6 +5,7 @@
 #include "core/session/run_summary.h"
 #include "core/session/experiment_plan.h"
 #include "core/session/run_recorder.h"
+#include "core/session/step_prediction.h"
 #include "ui/plan_summary.h"
 #include "ui/studio_session.h"
 #include "ui/widgets/live_plot.h"
@@ -340,6 +341,16 @@ void TrainPanel::launch(const TrainRequest& request) {
     lastCheckpoint_.clear();
     runOutputDir_ = QString::fromStdString(request.runDir);
 
+    // The prediction this run checks: the session's timed probe, for the plan being trained.
+    stepSeconds_.clear();
+    predictedStep_ = 0.0;
+    if (session_->hasScores()) {
+        try {
+            predictedStep_ = predictedStepSeconds(request.config, request.model, session_->scores(), plan);
+        } catch (const std::exception&) {
+            predictedStep_ = 0.0;  // scores of another model: nothing to compare against
+        }
+    }
     for (LivePlot* p : plots()) p->clearData();
     updates_->reset(session_->model().numLayers());
     log_->clear();
@@ -395,6 +406,7 @@ void TrainPanel::onStep(const StepEvent& e) {
     speed_->append(speedSeries_, x, e.tokens_per_s);
     memory_->append(memSeries_, x, double(e.peak_memory_bytes) / double(1 << 20));
     lrPlot_->append(lrSeries_, x, e.lr);
+    stepSeconds_.push_back(e.step_time_s);
     updates_->addStep(e.step, e.layer_update_norms);
     progress_->setMaximum(int(std::max<int64_t>(1, e.total_steps)));
     progress_->setValue(int(e.step));
@@ -427,6 +439,11 @@ void TrainPanel::onFinished(const TrainResult& r) {
     appendLog(QString("%1 %2 after %3 steps%4").arg(runName_, outcome).arg(r.steps)
                   .arg(r.message.empty() ? QString() : ": " + QString::fromStdString(r.message)));
     if (!lastCheckpoint_.isEmpty()) appendLog("last checkpoint: " + lastCheckpoint_);
+    const std::string timing = predictedVsMeasured(predictedStep_, stepSeconds_);
+    if (!timing.empty()) {
+        appendLog(QString::fromStdString(timing));
+        stats_->setText(stats_->text() + "\n" + QString::fromStdString(timing));
+    }
     // The run directory is the record: Compare lists what is on disk (this run included).
     for (const QString& problem : session_->reloadRuns()) appendLog("not listed: " + problem);
     emit etaChanged(QString("%1 %2").arg(runName_, outcome));

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QWidget>
 #include <memory>
+#include <vector>
 
 #include "core/common/progress.h"
 #include "core/plan/adapter_plan.h"
@@ -101,6 +102,8 @@ private:
     QString runName_;
     QString runOutputDir_;
     QString lastCheckpoint_;
+    double predictedStep_ = 0.0;        // the Plan stage's probe-calibrated seconds per step; 0: none
+    std::vector<double> stepSeconds_;   // this run's measured steps, for predicted vs measured
     JobThread* jobs_;  // owned: the panel's background work, stopped and joined with the panel
 };
 
