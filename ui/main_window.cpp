@@ -3,6 +3,7 @@
 #include "ui/demo_launcher.h"
 
 #include "core/config/experiment_io.h"
+#include "ui/panels/chat_panel.h"
 #include "ui/panels/compare_panel.h"
 #include "ui/panels/data_panel.h"
 #include "ui/panels/model_panel.h"
@@ -50,15 +51,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     plan_ = new PlanPanel(session_);
     train_ = new TrainPanel(session_);
     compare_ = new ComparePanel(session_);
+    chat_ = new ChatPanel(session_);
     stages_->addTab(model_, "Model");
     stages_->addTab(data_, "Data");
     stages_->addTab(probe_, "Probe");
     stages_->addTab(plan_, "Plan");
     stages_->addTab(train_, "Train");
     stages_->addTab(compare_, "Compare && Export");
+    stages_->addTab(chat_, "Chat");
     const QStringList tips{"Load a checkpoint", "Choose the fine-tuning data", "Score every layer and module",
                            "Choose where LoRA goes and with which ranks", "Train and watch it live",
-                           "Compare runs, export adapters and models"};
+                           "Compare runs, export adapters and models",
+                           "Ask the base model and the fine-tuned one the same question"};
     for (int i = 0; i < tips.size(); ++i) stages_->setTabToolTip(i, QString("%1 (Alt+%2)").arg(tips[i]).arg(i + 1));
     // A one-line banner above the stages (the demo explains itself there); hidden otherwise.
     banner_ = new QLabel;

@@ -13,6 +13,7 @@ class QTabWidget;
 
 namespace aletheia::ui {
 
+class ChatPanel;
 class ComparePanel;
 class DemoLauncher;
 class DataPanel;
@@ -34,6 +35,7 @@ public:
     PlanPanel* planPanel() const { return plan_; }
     TrainPanel* trainPanel() const { return train_; }
     ComparePanel* comparePanel() const { return compare_; }
+    ChatPanel* chatPanel() const { return chat_; }
     QTabWidget* stages() const { return stages_; }
 
     // Experiments: the same YAML the CLI runs. Return false (and say why) on failure.
@@ -60,6 +62,7 @@ private:
     PlanPanel* plan_ = nullptr;
     TrainPanel* train_ = nullptr;
     ComparePanel* compare_ = nullptr;
+    ChatPanel* chat_ = nullptr;
     QLabel* banner_ = nullptr;
     QLabel* eta_ = nullptr;
     QString experimentPath_;

@@ -1,6 +1,7 @@
 #include "ui/screenshot_tour.h"
 
 #include "ui/main_window.h"
+#include "ui/panels/chat_panel.h"
 #include "ui/panels/model_panel.h"
 #include "ui/panels/plan_panel.h"
 #include "ui/panels/probe_panel.h"
@@ -92,6 +93,20 @@ void ScreenshotTour::afterTrain() {
 void ScreenshotTour::afterBaseline() {
     QTimer::singleShot(300, this, [this] {
         shoot(5, "6-compare");
+        // Chat with the selective run's adapter (the baseline is the newest run; pick the other).
+        ChatPanel* chat = w_->chatPanel();
+        for (const auto& r : w_->session()->runs())
+            if (!r.baseline && !r.lastCheckpoint.empty()) chat->selectRun(QString::fromStdString(r.dir));
+        chat->findChild<QLineEdit*>("chatPrompt")->setText(modelDir_.isEmpty() ? "max: 6 7 1" : "The capital of France is");
+        connect(chat, &ChatPanel::answered, this, &ScreenshotTour::afterChat, Qt::SingleShotConnection);
+        w_->stages()->setCurrentWidget(chat);
+        chat->send();
+    });
+}
+
+void ScreenshotTour::afterChat() {
+    QTimer::singleShot(300, this, [this] {
+        shoot(6, "10-chat");
         w_->setDarkPalette(true);
         shoot(3, "7-plan-dark");
         w_->setDarkPalette(false);

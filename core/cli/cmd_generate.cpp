@@ -77,7 +77,7 @@ CommandSpec generateCommand() {
     c.name = "generate";
     c.summary = "continue a prompt with the model (greedy or sampled), streaming to stdout";
     c.usage = "aletheia generate <model-dir> --prompt TEXT [--adapter DIR] [--chat] [--max-new-tokens N] "
-              "[--temperature T] [--top-k K] [--top-p P] [--repetition-penalty R] [--seed S] [--stop STR]... [--ids]";
+              "[--instruction] [--temperature T] [--top-k K] [--top-p P] [--repetition-penalty R] [--seed S] [--stop STR]... [--ids]";
     c.description =
         "Prints the completion as it is generated (one prefill of the prompt, then one position per token with\n"
         "a KV cache). Greedy by default; --temperature > 0 samples, after --top-k and --top-p, from a generator\n"
@@ -86,11 +86,13 @@ CommandSpec generateCommand() {
         "id (generation_config.json, else config.json, else the tokenizer; with --chat also the template's\n"
         "end-of-turn token) or once the text contains a --stop string (not printed). With --adapter the model\n"
         "carries that PEFT LoRA adapter, unmerged. --chat wraps the prompt as one user message in the model's\n"
-        "chat template. --ids: the prompt is token ids (\"1 5 9\") and the new ids are printed instead of text;\n"
+        "chat template; --instruction as an instruction row of training data renders it (the chat template if the\n"
+        "tokenizer has one, else the Alpaca prompt). --ids: the prompt is token ids (\"1 5 9\") and the new ids are printed instead of text;\n"
         "no tokenizer needed. A summary (tokens, why it ended, tokens/s) goes to stderr.";
     c.options = {{"prompt", "TEXT", "the prompt (token ids with --ids)"},
                  {"adapter", "DIR", "a PEFT LoRA adapter directory to apply"},
                  {"chat", "", "wrap the prompt in the model's chat template (one user turn)"},
+                 {"instruction", "", "format the prompt as instruction-shaped training data (data.format: instruction)"},
                  {"max-new-tokens", "N", "tokens to generate at most (default 64)"},
                  {"temperature", "T", "0 = greedy (default); > 0 samples"},
                  {"top-k", "K", "sample from the K most likely tokens (0 = all, default)"},
@@ -104,8 +106,11 @@ CommandSpec generateCommand() {
     c.minPositionals = c.maxPositionals = 1;
     c.run = [](const ParsedArgs& a) {
         if (!a.has("prompt")) throw UsageError("generate", "--prompt TEXT is required");
-        const bool ids = a.has("ids"), chat = a.has("chat");
-        if (ids && chat) throw UsageError("generate", "--chat needs a text prompt, not --ids");
+        const bool ids = a.has("ids"), chat = a.has("chat"), instruction = a.has("instruction");
+        if (ids && (chat || instruction)) throw UsageError("generate", "--chat and --instruction need a text prompt, not --ids");
+        if (chat && instruction) throw UsageError("generate", "--chat and --instruction are two prompt formats: give one");
+        const PromptFormat format = chat ? PromptFormat::ChatTemplate
+                                         : instruction ? PromptFormat::Instruction : PromptFormat::Plain;
         GenerateOptions o;
         o.maxNewTokens = integerOption(a, "max-new-tokens", o.maxNewTokens);
         o.temperature = numberOption(a, "temperature", o.temperature);
@@ -135,9 +140,9 @@ CommandSpec generateCommand() {
         ForwardHooks hooks;
         hooks.adapters = &adapters;  // no dropout: this is inference
 
-        const std::vector<int32_t> prompt = ids ? idList(a.value("prompt")) : promptIds(*tok, a.value("prompt"), chat);
+        const std::vector<int32_t> prompt = ids ? idList(a.value("prompt")) : promptIds(*tok, a.value("prompt"), format);
         o.eosIds = eosTokenIds(dir, model.config(), tok ? &*tok : nullptr);
-        if (chat)
+        if (!ids && usesChatTemplate(*tok, format))
             if (const auto end = chatTurnEndId(*tok)) o.eosIds.push_back(*end);
 
         const auto start = std::chrono::steady_clock::now();

@@ -27,6 +27,15 @@ const char* kAlpacaNoInput =
 
 const char* typeName(const json& j) { return j.type_name(); }
 
+}  // namespace
+
+std::string alpacaPrompt(const std::string& instruction, const std::string& input) {
+    return input.empty() ? std::string(kAlpacaNoInput) + instruction + "\n\n### Response:\n"
+                         : std::string(kAlpacaWithInput) + instruction + "\n\n### Input:\n" + input + "\n\n### Response:\n";
+}
+
+namespace {
+
 // A record-level problem: becomes "file:line: problem".
 struct RecordError {
     std::string problem;
@@ -114,9 +123,7 @@ private:
             const RenderedChat r = renderChat(style(), msgs);
             return tokenizeSpans(tok_, r.text, r.spans, false, o_.trainOnPrompt);
         }
-        std::string prompt = input.empty() ? std::string(kAlpacaNoInput) + instr + "\n\n### Response:\n"
-                                           : std::string(kAlpacaWithInput) + instr + "\n\n### Input:\n" + input +
-                                                 "\n\n### Response:\n";
+        const std::string prompt = alpacaPrompt(instr, input);
         const std::string response = output + (o_.appendEos ? eosText_ : std::string());
         const std::string all = prompt + response;
         const std::vector<ChatSpan> spans = {{0, prompt.size(), false}, {prompt.size(), all.size(), true}};

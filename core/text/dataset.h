@@ -28,6 +28,10 @@ enum class InstructionStyle {
     Chat,    // one user turn (instruction + input) and one assistant turn (output)
 };
 
+// The Alpaca prompt of an instruction row without a chat template, up to "### Response:\n" (the
+// response follows it): what generation must be given to answer as the model was trained.
+std::string alpacaPrompt(const std::string& instruction, const std::string& input = "");
+
 struct DatasetOptions {
     DatasetShape shape = DatasetShape::Auto;   // Auto: decided by the first valid line
     InstructionStyle instructionStyle = InstructionStyle::Auto;

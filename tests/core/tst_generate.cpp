@@ -19,6 +19,7 @@
 #include "core/generate/prompt.h"
 #include "core/generate/sampling.h"
 #include "core/generate/text_stream.h"
+#include "core/text/dataset.h"
 #include "core/io/safetensors_reader.h"
 #include "core/lora/apply_plan.h"
 #include "core/lora/merge.h"
@@ -302,6 +303,29 @@ private slots:
         expectError([&] { importPeft(m, "/nonexistent/adapter"); }, {"/nonexistent/adapter"});
         // gpt2's learned positions end at n_positions (64).
         expectError([&] { generate(load("gpt2"), referencePrompt("gpt2"), greedy(60)); }, {"64 learned positions"});
+    }
+
+    // An instruction prompt reaches generation exactly as the training data put it before the
+    // answer: the token ids of an instruction row up to its first loss-bearing token. llama2's
+    // tokenizer has no chat template (the Alpaca prompt), qwen3's has one (ChatML).
+    void instructionPromptIsTheTrainingPrompt_data() {
+        QTest::addColumn<QString>("tokenizer");
+        QTest::addColumn<bool>("chat");
+        QTest::newRow("llama2 (Alpaca)") << "llama2" << false;
+        QTest::newRow("qwen3 (chat template)") << "qwen3" << true;
+    }
+    void instructionPromptIsTheTrainingPrompt() {
+        QFETCH(QString, tokenizer);
+        QFETCH(bool, chat);
+        const Tokenizer tok = Tokenizer::fromDirectory(ALETHEIA_FIXTURES "/tokenizers/" + tokenizer.toStdString());
+        QCOMPARE(usesChatTemplate(tok, PromptFormat::Instruction), chat);
+        const text::Example row = text::tokenizeRecord(R"({"instruction": "max: 6 7 1", "input": "", "output": "7"})",
+                                                       text::DatasetShape::Instruction, tok, text::DatasetOptions{});
+        const auto firstLabel = std::find_if(row.labels.begin(), row.labels.end(), [](int32_t l) { return l != -100; });
+        const std::vector<int32_t> trained(row.inputIds.begin(), row.inputIds.begin() + (firstLabel - row.labels.begin()));
+        QVERIFY(trained.size() > 10);  // the template or the Alpaca preamble, not the bare words
+        QCOMPARE(promptIds(tok, "max: 6 7 1", PromptFormat::Instruction), trained);
+        QVERIFY(promptIds(tok, "max: 6 7 1", PromptFormat::Plain) != trained);
     }
 };
 

@@ -18,7 +18,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         auto* stages = w.findChild<QTabWidget*>("stages");
         QVERIFY(stages);
-        QCOMPARE(stages->count(), 6);
+        QCOMPARE(stages->count(), 7);
         QCOMPARE(stages->tabText(0), QString("Model"));
     }
 

@@ -9,16 +9,25 @@
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "core/generate/eos_ids.h"
+#include "core/generate/generate.h"
+#include "core/generate/prompt.h"
 #include "core/plan/make_plan.h"
+#include "core/text/tokenizer.h"
+#include "core/train/checkpoint_adapters.h"
 #include "core/probe/probe.h"
 #include "ui/main_window.h"
 #include "ui_test_support.h"
+#include "../core/glyph_tokenizer.h"
+#include "ui/panels/chat_panel.h"
 #include "ui/panels/model_panel.h"
 #include "ui/panels/plan_panel.h"
 #include "ui/panels/probe_panel.h"
@@ -35,6 +44,9 @@ class TstStudioFlow : public QObject {
     Q_OBJECT
     std::unique_ptr<MainWindow> w;
     QTemporaryDir out;
+    // The llama fixture with a tokenizer.json (glyph_tokenizer.h), so that Chat can decode text.
+    QTemporaryDir modelCopy;
+    std::string modelDir;
 
     template <typename T>
     T* find(const char* name) { return findNamed<T>(w.get(), name); }
@@ -43,6 +55,11 @@ private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);  // QSettings go to a throw-away place
         torch::set_num_threads(1);                 // one core for the worker, one for the GUI (2-core CI)
+        modelDir = (modelCopy.path() + "/llama").toStdString();
+        std::filesystem::create_directory(modelDir);
+        for (const char* f : {"config.json", "model.safetensors"})
+            std::filesystem::copy_file(std::string(ALETHEIA_FIXTURES "/models/llama/") + f, modelDir + "/" + f);
+        std::ofstream(modelDir + "/tokenizer.json") << glyphTokenizerJson(320).dump();
         w = std::make_unique<MainWindow>();
         w->resize(1600, 1000);
         w->show();
@@ -51,7 +68,7 @@ private slots:
 
     void loadsFixtureModel() {
         QSignalSpy changed(w->session(), &StudioSession::modelChanged);
-        w->modelPanel()->load(ALETHEIA_FIXTURES "/models/llama");
+        w->modelPanel()->load(QString::fromStdString(modelDir));
         QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, 20000);
         QVERIFY(w->session()->model().valid());
         QCOMPARE(find<QLabel>("summary_family")->text(), QString("llama"));
@@ -214,7 +231,7 @@ private slots:
         QVERIFY(QString::fromStdString(run.dir).startsWith(out.path() + "/run-"));
         for (const char* f : {"config.yaml", "plan.yaml", "metrics.jsonl", "train.log", "probe_scores.json"})
             QVERIFY2(std::filesystem::exists(run.dir + "/" + f), f);
-        QCOMPARE(run.model, std::string(ALETHEIA_FIXTURES "/models/llama"));
+        QCOMPARE(run.model, modelDir);
         QVERIFY(find<QDoubleSpinBox>("trainLr")->isEnabled());
         QVERIFY(w->modelPanel()->isEnabled());
     }
@@ -246,6 +263,54 @@ private slots:
             last = step;
         }
         QCOMPARE(last, after.steps);
+    }
+
+    // Chat: the stopped run's adapter is offered; the prompt is answered by the base model and by
+    // the adapted one, streamed token by token, and each side's text is exactly what the engine's
+    // generate() makes for the same model, adapter and greedy settings.
+    void chatAnswersWithAndWithoutTheAdapter() {
+        const RunSummary run = w->session()->runs().front();
+        auto* chat = w->chatPanel();
+        w->stages()->setCurrentWidget(chat);
+        auto* runs = find<QComboBox>("chatRun");
+        QCOMPARE(runs->count(), 2);  // base only + the run
+        QCOMPARE(runs->currentData().toString(), QString::fromStdString(run.dir));
+        auto* format = find<QComboBox>("chatFormat");
+        format->setCurrentIndex(format->findData(int(PromptFormat::Plain)));
+        const QString prompt = QString::fromUcs4(U"\u0105\u0110\u0131\u0107");  // glyph tokens 5, 16, 49, 7
+        find<QSpinBox>("chatMaxTokens")->setValue(12);
+        find<QLineEdit>("chatPrompt")->setText(prompt);
+        QSignalSpy answered(chat, &ChatPanel::answered);
+        find<QPushButton>("chatSend")->click();
+        QVERIFY(chat->isGenerating());
+        QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 1, 30000);
+        QVERIFY2(answered.front().front().toBool(), qPrintable(find<QLabel>("chatMessage")->text()));
+
+        const std::string& dir = modelDir;
+        const Model& model = w->session()->model();
+        const Tokenizer tok = Tokenizer::fromDirectory(dir);
+        GenerateOptions o;
+        o.maxNewTokens = 12;
+        o.eosIds = eosTokenIds(dir, model.config(), &tok);
+        const auto promptTokens = promptIds(tok, prompt.toStdString(), false);
+        const AdapterSet adapters = loadCheckpointAdapters(model, run.plan, run.lastCheckpoint);
+        ForwardHooks hooks;
+        hooks.adapters = &adapters;
+        const GenerateResult base = generate(model, promptTokens, o, {}, &tok);
+        const GenerateResult adapted = generate(model, promptTokens, o, hooks, &tok);
+        QVERIFY(!base.tokens.empty());
+        QCOMPARE(chat->answer(0), QString::fromStdString(base.text));
+        QCOMPARE(chat->answer(1), QString::fromStdString(adapted.text));
+        QVERIFY2(find<QLabel>("chatBaseInfo")->text().startsWith(QString("%1 tokens, ended by").arg(base.tokens.size())),
+                 qPrintable(find<QLabel>("chatBaseInfo")->text()));
+        QVERIFY2(find<QLabel>("chatAdaptedInfo")->text().startsWith(QString("%1 tokens, ended by").arg(adapted.tokens.size())),
+                 qPrintable(find<QLabel>("chatAdaptedInfo")->text()));
+
+        // An empty prompt is refused with a word, not sent.
+        find<QLineEdit>("chatPrompt")->clear();
+        find<QPushButton>("chatSend")->click();
+        QVERIFY(!chat->isGenerating());
+        QCOMPARE(find<QLabel>("chatMessage")->text(), QString("Type a prompt first."));
     }
 
     void cleanupTestCase() { w.reset(); }
