@@ -107,7 +107,8 @@ CommandSpec generateCommand() {
     c.run = [](const ParsedArgs& a) {
         if (!a.has("prompt")) throw UsageError("generate", "--prompt TEXT is required");
         const bool ids = a.has("ids"), chat = a.has("chat"), instruction = a.has("instruction");
-        if (ids && (chat || instruction)) throw UsageError("generate", "--chat and --instruction need a text prompt, not --ids");
+        if (ids && (chat || instruction))
+            throw UsageError("generate", std::string(chat ? "--chat" : "--instruction") + " needs a text prompt, not --ids");
         if (chat && instruction) throw UsageError("generate", "--chat and --instruction are two prompt formats: give one");
         const PromptFormat format = chat ? PromptFormat::ChatTemplate
                                          : instruction ? PromptFormat::Instruction : PromptFormat::Plain;
