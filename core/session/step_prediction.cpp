@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/session/experiment_plan.h"
+#include "core/train/step_benchmark.h"
 
 namespace aletheia {
 
@@ -19,9 +20,7 @@ double predictedStepSeconds(const ExperimentConfig& cfg, const Model& model, con
 std::string predictedVsMeasured(double predictedSeconds, const std::vector<double>& stepSeconds) {
     if (!(predictedSeconds > 0) || stepSeconds.empty()) return {};
     const size_t first = stepSeconds.size() > 1 ? 1 : 0;
-    std::vector<double> t(stepSeconds.begin() + long(first), stepSeconds.end());
-    std::nth_element(t.begin(), t.begin() + long(t.size() / 2), t.end());
-    const double measured = t[t.size() / 2];
+    const double measured = medianOf({stepSeconds.begin() + long(first), stepSeconds.end()});
     const double error = (predictedSeconds - measured) / measured * 100.0;
     char buf[200];
     std::snprintf(buf, sizeof buf, "step %.0f ms measured (median of steps %zu-%zu), %.0f ms predicted: prediction %.1f%% %s",
