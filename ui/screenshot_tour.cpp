@@ -2,6 +2,7 @@
 
 #include "ui/main_window.h"
 #include "ui/panels/chat_panel.h"
+#include "ui/panels/compare_panel.h"
 #include "ui/panels/model_panel.h"
 #include "ui/panels/plan_panel.h"
 #include "ui/panels/probe_panel.h"
@@ -91,8 +92,25 @@ void ScreenshotTour::afterTrain() {
 }
 
 void ScreenshotTour::afterBaseline() {
+    // Evaluate both runs (task and forgetting sets, base and adapted), then show the table, the
+    // curves and the config diff of the two.
+    ComparePanel* compare = w_->comparePanel();
+    connect(compare, &ComparePanel::evaluationFinished, this, &ScreenshotTour::afterEvaluation,
+            Qt::SingleShotConnection);
+    w_->stages()->setCurrentWidget(compare);
+    compare->evaluateShownRuns();
+}
+
+void ScreenshotTour::afterEvaluation() {
     QTimer::singleShot(300, this, [this] {
+        ComparePanel* compare = w_->comparePanel();
+        compare->views()->setCurrentIndex(ComparePanel::EvaluationView);
         shoot(5, "6-compare");
+        compare->views()->setCurrentIndex(ComparePanel::CurvesView);
+        shoot(5, "6-compare-curves");
+        compare->views()->setCurrentIndex(ComparePanel::DiffView);
+        shoot(5, "6-compare-diff");
+        compare->views()->setCurrentIndex(ComparePanel::EvaluationView);
         // Chat with the selective run's adapter (the baseline is the newest run; pick the other).
         ChatPanel* chat = w_->chatPanel();
         for (const auto& r : w_->session()->runs())

@@ -1,6 +1,6 @@
 #pragma once
 // Drives the Studio through every stage on a real model (load, probe, plan, a short training
-// run, the uniform baseline, a Chat answer with and without the adapter) and saves a grab of the window at each stage into a folder, then
+// run, the uniform baseline, both evaluated in Compare, a Chat answer with and without the adapter) and saves a grab of the window at each stage into a folder, then
 // the plan in the dark palette and the probe at 1366x768. docs/screenshots are made this way:
 // `aletheia-studio --screenshot-dir DIR --demo` (the demo model and task, real data) or
 // `--model DIR` (a checkpoint alone: synthetic tokens).
@@ -28,6 +28,7 @@ private:
     void afterProbe();
     void afterTrain();
     void afterBaseline();
+    void afterEvaluation();
     void afterChat();
     void afterDataset();
 

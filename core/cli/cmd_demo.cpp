@@ -61,8 +61,8 @@ CommandSpec demoCommand() {
         "Unpacks (once, then cached) a small Llama-architecture model pretrained by our own trainer on "
         "synthetic skills (sort, count, add, brackets, first, last, length; the model ships with Aletheia, "
         "--rebuild pretrains it again), then runs the demo experiment: "
-        "probe, plan, a selective LoRA fine-tune on a skill it has never seen (max), and eval: task loss and "
-        "forgetting-set loss before and after. The experiment file is <cache>/demo.yaml: the same schema "
+        "probe, plan, a selective LoRA fine-tune on a skill it has never seen (max, mixed 1:1 with replay of "
+        "the skills it knows), and eval: held-out task loss and forgetting-set loss before and after. The experiment file is <cache>/demo.yaml: the same schema "
         "`aletheia train` runs.";
     c.options = {{"cache", "DIR", "demo cache folder (default: ~/.cache/aletheia/demo)"},
                  {"rebuild", "", "pretrain the demo model from scratch (minutes) instead of the shipped one"},
@@ -87,7 +87,8 @@ CommandSpec demoCommand() {
         progress.finish();
         std::cout << "demo model:      " << files.modelDir << (files.built ? " (pretrained now)" : files.shipped ? " (shipped with Aletheia)" : " (cached)") << "\n"
                   << "held-out loss:   " << files.pretrainLoss << " on its pretraining skills\n"
-                  << "demo task:       " << files.taskData << "\n"
+                  << "fine-tune data:  " << files.trainData << " (the task, max, with replay of the others)\n"
+                  << "task held out:   " << files.taskValidation << "\n"
                   << "forgetting set:  " << files.generalData << "\n"
                   << "experiment:      " << files.experiment << "\n";
         if (a.has("build-only")) return 0;

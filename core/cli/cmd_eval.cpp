@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -8,47 +7,16 @@
 #include "core/cli/experiment_session.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/progress_printer.h"
-#include "core/cli/run_adapter.h"
+#include "core/session/run_adapter.h"
+#include "core/session/run_evaluation.h"
 #include "core/common/error.h"
-#include "core/eval/eval_json.h"
 #include "core/eval/evaluate_sets.h"
 #include "core/eval/exact_match.h"
 #include "core/eval/multiple_choice.h"
-#include "core/io/json_file.h"
-#include "core/train/trainer.h"
 
 namespace aletheia::cli {
 
-namespace fs = std::filesystem;
-
 namespace {
-
-// The run's validation data exactly as `train` holds it out, data.forgetting, then each --data file.
-std::vector<EvalSet> evaluationSets(const ExperimentConfig& cfg, const Tokenizer& tok,
-                                    const std::vector<std::string>& extraFiles) {
-    std::vector<EvalSet> sets;
-    if (!cfg.data.validation.empty())
-        sets.push_back({"validation", cfg.data.validation, loadExperimentExamples(cfg, tok, cfg.data.validation)});
-    else if (cfg.data.val_set_size > 0)  // the same seeded split of data.train
-        sets.push_back({"validation", cfg.data.train, loadExperimentData(cfg, tok).validation});
-    if (!cfg.data.forgetting.empty())
-        sets.push_back({"forgetting", cfg.data.forgetting, loadExperimentExamples(cfg, tok, cfg.data.forgetting)});
-    for (const auto& f : extraFiles)
-        sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(),
-                        loadExperimentExamples(cfg, tok, f)});
-    return sets;
-}
-
-// The configured question file (if any), then each extra file, each read by `read` into a set
-// named after its stem: data.multiple_choice + --choices, data.exact_match + --answers.
-template <class Set, class ReadFn>
-std::vector<Set> questionSets(const std::string& configured, std::vector<std::string> files, const ReadFn& read) {
-    if (!configured.empty()) files.insert(files.begin(), configured);
-    std::vector<Set> sets;
-    for (const auto& f : files)
-        sets.push_back({fs::path(f).stem().string(), fs::absolute(f).lexically_normal().string(), read(f)});
-    return sets;
-}
 
 void printAnswerTable(const std::vector<AnswerSetResult>& results) {
     int width = 11;
@@ -128,10 +96,11 @@ CommandSpec evalCommand() {
         // Everything that can be wrong with the inputs is found before the model loads.
         const auto adapter = findRunAdapter(dir, a.value("adapter"));
         const Tokenizer tok = loadExperimentTokenizer(cfg);
-        const std::vector<EvalSet> sets = evaluationSets(cfg, tok, a.all("data"));
-        const auto choices = questionSets<ChoiceSet>(cfg.data.multiple_choice, a.all("choices"), readChoiceQuestions);
-        const auto answers = questionSets<AnswerSet>(cfg.data.exact_match, a.all("answers"), readAnswerQuestions);
-        if (sets.empty() && choices.empty() && answers.empty())
+        std::vector<text::BadLine> skipped;
+        const EvaluationInputs inputs = experimentEvaluationInputs(
+            cfg, tok, {a.all("data"), a.all("choices"), a.all("answers")}, &skipped, &interruptToken());
+        reportSkipped(skipped);
+        if (inputs.empty())
             throw Error("nothing to evaluate: set data.validation, data.val_set_size, data.forgetting, "
                         "data.multiple_choice or data.exact_match, or pass --data / --choices / --answers FILE",
                         {"", "data", -1});
@@ -139,56 +108,18 @@ CommandSpec evalCommand() {
         if (adapter) std::cerr << "eval: adapter " << adapter->path << "\n";
         else std::cerr << "eval: no adapter in " << dir << " (no adapter/, no checkpoint): base model only\n";
 
-        EvalOptions options;
-        options.batchSize = cfg.train.micro_batch_size;
-        options.padId = paddingId(tok);
-        options.autocast = autocastFor(cfg.train.precision, model.device());
         ProgressPrinter progress("eval");
-        // Both kinds of set evaluate the same adapter: made once, when the first adapted pass needs it
-        // (an AdapterSet copy shares its tensors).
-        std::optional<AdapterSet> made;
-        const AttachAdapter attach = adapter ? AttachAdapter([&](const Model& m) {
-            if (!made) made = adapter->attach(m);
-            return *made;
-        })
-                                             : AttachAdapter{};
-        const EvalReport report = sets.empty() ? EvalReport{}
-                                               : evaluateSets(model, sets, attach, options, progress.callback(), &interruptToken());
-        const auto choiceResults = choices.empty() || interruptToken().stopRequested()
-                                       ? std::vector<ChoiceSetResult>{}
-                                       : evaluateChoiceSets(model, tok, choices, attach, options.batchSize,
-                                                            progress.callback(), &interruptToken());
-        ExactMatchOptions answerOptions;
-        answerOptions.maxNewTokens = cfg.data.max_new_tokens;
-        answerOptions.modelDir = cfg.model.path;
-        const auto answerResults = answers.empty() || interruptToken().stopRequested()
-                                       ? std::vector<AnswerSetResult>{}
-                                       : evaluateAnswerSets(model, tok, answers, attach, answerOptions,
-                                                            progress.callback(), &interruptToken());
+        const RunEvaluation r = evaluateExperiment(model, tok, cfg, inputs, adapter ? adapter->attach : AttachAdapter{},
+                                                   progress.callback(), &interruptToken());
         progress.finish();
-        if (interruptToken().stopRequested()) {
+        if (r.stopped) {
             std::cerr << "eval: stopped before the end; eval.json not written\n";
             return 2;
         }
-        if (!report.sets.empty()) printTable(report);
-        if (!choiceResults.empty()) printChoiceTable(choiceResults);
-        if (!answerResults.empty()) printAnswerTable(answerResults);
-        const std::string out = (fs::path(dir) / "eval.json").string();
-        nlohmann::json j = evalReportToJson(report, adapter ? adapter->path : "");
-        if (!choiceResults.empty()) j["multiple_choice"] = choiceResultsToJson(choiceResults);
-        for (size_t i = 0; i < choiceResults.size(); ++i) {
-            const fs::path samples = fs::path(dir) / "eval_samples" / (choices[i].name + ".jsonl");
-            fs::create_directories(samples.parent_path());
-            writeChoiceSamples(samples.string(), choices[i], choiceResults[i]);
-        }
-        if (!answerResults.empty()) j["exact_match"] = answerResultsToJson(answerResults);
-        for (size_t i = 0; i < answerResults.size(); ++i) {
-            const fs::path samples = fs::path(dir) / "eval_samples" / (answers[i].name + ".jsonl");
-            fs::create_directories(samples.parent_path());
-            writeAnswerSamples(samples.string(), answers[i], answerResults[i]);
-        }
-        writeJsonFile(out, j);
-        std::cerr << "eval: " << out << "\n";
+        if (!r.report.sets.empty()) printTable(r.report);
+        if (!r.choices.empty()) printChoiceTable(r.choices);
+        if (!r.answers.empty()) printAnswerTable(r.answers);
+        std::cerr << "eval: " << writeRunEvaluation(dir, inputs, r, adapter ? adapter->path : "") << "\n";
         return 0;
     };
     return c;

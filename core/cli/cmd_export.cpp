@@ -5,7 +5,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/experiment_args.h"
 #include "core/cli/experiment_session.h"
-#include "core/cli/run_adapter.h"
+#include "core/session/run_adapter.h"
 #include "core/common/error.h"
 #include "core/io/gguf_writer.h"
 #include "core/lora/adapter_set.h"

@@ -12,7 +12,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/interrupt.h"
-#include "core/cli/run_adapter.h"
+#include "core/session/run_adapter.h"
 #include "core/cli/usage_error.h"
 #include "core/common/error.h"
 #include "core/generate/eos_ids.h"

@@ -8,11 +8,9 @@
 
 namespace aletheia::cli {
 
-namespace {
 void reportSkipped(const std::vector<text::BadLine>& skipped) {
     for (const auto& bad : skipped) std::cerr << "warning: skipped " << bad.message() << "\n";
 }
-}  // namespace
 
 Model loadExperimentModel(const ExperimentConfig& cfg) {
     LoadOptions options = loadOptionsFor(cfg.model);
@@ -25,14 +23,6 @@ Model loadExperimentModel(const ExperimentConfig& cfg) {
 }
 
 Tokenizer loadExperimentTokenizer(const ExperimentConfig& cfg) { return Tokenizer::fromDirectory(cfg.model.path); }
-
-std::vector<text::Example> loadExperimentExamples(const ExperimentConfig& cfg, const Tokenizer& tok,
-                                                  const std::string& path) {
-    std::vector<text::BadLine> skipped;
-    auto examples = readExperimentExamples(cfg, tok, path, &skipped, &interruptToken());
-    reportSkipped(skipped);
-    return examples;
-}
 
 text::Dataset loadExperimentData(const ExperimentConfig& cfg, const Tokenizer& tok) {
     ProgressPrinter progress("read data");

@@ -13,8 +13,7 @@ Model loadExperimentModel(const ExperimentConfig& cfg);
 Tokenizer loadExperimentTokenizer(const ExperimentConfig& cfg);
 // readExperimentData with a progress bar; bad lines and counts reported on stderr.
 text::Dataset loadExperimentData(const ExperimentConfig& cfg, const Tokenizer& tok);
-// readExperimentExamples; bad lines reported on stderr.
-std::vector<text::Example> loadExperimentExamples(const ExperimentConfig& cfg, const Tokenizer& tok,
-                                                  const std::string& path);
+// One warning line on stderr per skipped dataset line.
+void reportSkipped(const std::vector<text::BadLine>& skipped);
 
 }  // namespace aletheia::cli

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -36,8 +37,26 @@ void writeLines(const std::string& path, const std::vector<SkillExample>& exampl
 
 void writeDemoDatasets(const std::string& dir) {
     std::filesystem::create_directories(dir);
-    writeLines(dir + "/task.jsonl", makeExamples({fineTuneSkill()}, kTaskExamples, kTaskSeed));
-    writeLines(dir + "/general.jsonl", makeExamples(pretrainingSkills(), kGeneralExamples, kGeneralSeed));
+    const auto task = makeExamples({fineTuneSkill()}, kTaskExamples, kTaskSeed);
+    const auto general = makeExamples(pretrainingSkills(), kGeneralExamples, kGeneralSeed);
+    // Replay must not contain the forgetting set's examples, or it would measure memorisation.
+    std::set<std::string> held;
+    for (const auto& e : general) held.insert(e.prompt);
+    std::vector<SkillExample> replay;
+    const int wanted = kTaskTrainExamples * kReplayPerTask;
+    for (uint64_t seed = kReplaySeed; int(replay.size()) < wanted; ++seed)
+        for (const auto& e : makeExamples(pretrainingSkills(), wanted, seed))
+            if (int(replay.size()) < wanted && held.insert(e.prompt).second) replay.push_back(e);
+    std::vector<SkillExample> train;
+    for (int i = 0; i < kTaskTrainExamples; ++i) {
+        train.push_back(task[size_t(i)]);
+        for (int k = 0; k < kReplayPerTask; ++k) train.push_back(replay[size_t(i * kReplayPerTask + k)]);
+    }
+    writeLines(dir + "/task.jsonl", task);
+    writeLines(dir + "/general.jsonl", general);
+    writeLines(dir + "/replay.jsonl", replay);
+    writeLines(dir + "/train.jsonl", train);
+    writeLines(dir + "/task_val.jsonl", std::vector<SkillExample>(task.begin() + kTaskTrainExamples, task.end()));
 }
 
 }  // namespace aletheia::demo

@@ -32,8 +32,9 @@ struct DemoOptions {
 struct DemoFiles {
     std::string root;        // the cache folder
     std::string modelDir;    // config.json, model.safetensors, tokenizer.json, demo_info.json
-    std::string taskData;    // task.jsonl
-    std::string generalData; // general.jsonl (forgetting set)
+    std::string trainData;       // train.jsonl: the task with replay of the pretraining skills
+    std::string taskValidation;  // task_val.jsonl: held-out task examples
+    std::string generalData;     // general.jsonl (forgetting set)
     std::string experiment;  // demo.yaml
     bool built = false;      // true: pretrained by this call
     bool shipped = false;    // true: the model shipped with Aletheia, unpacked by this call

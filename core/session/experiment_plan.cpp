@@ -96,14 +96,19 @@ std::unique_ptr<CostModel> costModelFor(const ExperimentConfig& cfg, const Model
     return std::make_unique<CostModel>(table, shape, coeff, cfg.lora.lora_r);
 }
 
-AdapterPlan uniformPlanFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table) {
+ExperimentConfig uniformExperiment(const ExperimentConfig& cfg) {
     ExperimentConfig uniform = cfg;
     uniform.plan.policy = "uniform";
     uniform.plan.allocation = "uniform";
     uniform.plan.include.clear();
     uniform.plan.exclude.clear();
     uniform.lora.layers_to_transform.clear();
-    return planExperiment(uniform, model, table, []() -> ProbeScores { throw std::logic_error("uniform needs no scores"); });
+    return uniform;
+}
+
+AdapterPlan uniformPlanFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table) {
+    return planExperiment(uniformExperiment(cfg), model, table,
+                          []() -> ProbeScores { throw std::logic_error("uniform needs no scores"); });
 }
 
 AdapterPlan planExperiment(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,

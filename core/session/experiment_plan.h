@@ -34,6 +34,9 @@ AdapterPlan planExperiment(const ExperimentConfig& cfg, const Model& model, cons
 
 // The baseline a plan is measured against: uniform LoRA (rank lora.lora_r, the config's alpha
 // rule and dropout) on every layer, restricted to lora.lora_target_modules when given.
+// uniformExperiment is `cfg` planned that way (what a baseline run's config.yaml records, so that
+// it says how the run was planned); uniformPlanFor its plan.
+ExperimentConfig uniformExperiment(const ExperimentConfig& cfg);
 AdapterPlan uniformPlanFor(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table);
 
 }  // namespace aletheia

@@ -10,6 +10,7 @@
 
 #include <QTemporaryDir>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace aletheia::demo;
@@ -61,7 +62,7 @@ private slots:
     void checkedInDatasetsAreRegenerable() {
         QTemporaryDir dir;
         writeDemoDatasets(dir.path().toStdString());
-        for (const char* name : {"task.jsonl", "general.jsonl"}) {
+        for (const char* name : {"task.jsonl", "general.jsonl", "replay.jsonl", "train.jsonl", "task_val.jsonl"}) {
             auto slurp = [](const std::string& p) {
                 std::ifstream in(p, std::ios::binary);
                 std::stringstream ss;
@@ -72,6 +73,32 @@ private slots:
             QVERIFY(!fresh.empty());
             QCOMPARE(slurp(std::string(ALETHEIA_SOURCE_DIR) + "/resources/demo/" + name), fresh);
         }
+    }
+    // The fine-tuning data: the task's training part, each example followed by one replay example
+    // of the pretraining skills; no replay example is one the forgetting set measures, and the
+    // task's held-out part is not trained on.
+    void fineTuneDataMixesTaskAndReplay() {
+        QTemporaryDir dir;
+        writeDemoDatasets(dir.path().toStdString());
+        const auto lines = [&](const char* name) {
+            std::ifstream in(dir.path().toStdString() + "/" + name);
+            std::vector<std::string> out;
+            for (std::string l; std::getline(in, l);) out.push_back(l);
+            return out;
+        };
+        const auto task = lines("task.jsonl"), train = lines("train.jsonl"), val = lines("task_val.jsonl"),
+                   general = lines("general.jsonl"), replay = lines("replay.jsonl");
+        QCOMPARE(int(train.size()), kTaskTrainExamples * (1 + kReplayPerTask));
+        QCOMPARE(int(val.size()), kTaskExamples - kTaskTrainExamples);
+        for (int i = 0; i < kTaskTrainExamples; ++i) {
+            QCOMPARE(train[size_t(i * 2)], task[size_t(i)]);
+            QCOMPARE(train[size_t(i * 2 + 1)], replay[size_t(i)]);
+            QVERIFY(train[size_t(i * 2 + 1)].find("\"max: ") == std::string::npos);
+        }
+        QCOMPARE(val.front(), task[size_t(kTaskTrainExamples)]);
+        const std::set<std::string> measured(general.begin(), general.end());
+        for (const auto& r : replay) QVERIFY2(!measured.count(r), r.c_str());
+        QCOMPARE(std::set<std::string>(replay.begin(), replay.end()).size(), replay.size());
     }
     void unknownSkillIsAnError() {
         uint64_t st = 1;

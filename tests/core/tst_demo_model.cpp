@@ -61,7 +61,7 @@ private slots:
         auto tok = Tokenizer::fromDirectory(fa.modelDir);
         QCOMPARE(static_cast<int64_t>(tok.vocabSize()), model.config().vocabSize);
         QVERIFY(QFile::exists(QString::fromStdString(fa.experiment)));
-        QVERIFY(QFile::exists(QString::fromStdString(fa.taskData)));
+        QVERIFY(QFile::exists(QString::fromStdString(fa.trainData)));
 
         // Second call: taken from the cache, not rebuilt.
         auto again = demo::ensureDemo(tiny(a));

@@ -1,7 +1,9 @@
 // The built-in demo's promises, checked end to end at full size (the slowest test: minutes):
 // `aletheia demo` builds the real demo model, then probe -> plan -> train -> eval on its task.
 // The probe must be clearly non-uniform across layers, the fine-tune must cut the task's held-out
-// loss at least in half, and the forgetting set's loss must rise by less than the stated bound.
+// loss at least in half, the forgetting set's loss must rise by less than the stated bound, and the
+// story the Studio's Chat tells must hold: with the exported adapter the model answers
+// `max: 6 7 1` with 7, without it it does not.
 // The model is cached in the build tree, so reruns take seconds plus the fine-tune.
 #include <torch/torch.h>
 
@@ -41,6 +43,17 @@ private slots:
             }
         }
         QVERIFY(sawTask && sawForgetting);
+
+        Result e = runAletheia({"export", "--config", run + "/config.yaml"});
+        QVERIFY2(e.code == 0, qPrintable(e.err));
+        const auto answer = [&](bool adapted) {
+            QStringList args{"generate", cache + "/model", "--prompt", "max: 6 7 1", "--instruction", "--max-new-tokens", "4"};
+            if (adapted) args << "--adapter" << run + "/adapter";
+            const Result g = runAletheia(args);
+            return g.code == 0 ? g.out.trimmed() : "failed: " + g.err;
+        };
+        QCOMPARE(answer(true), QString("7"));
+        QVERIFY2(answer(false) != "7", qPrintable(answer(false)));
     }
 };
 

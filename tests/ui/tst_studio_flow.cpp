@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTableWidget>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +29,7 @@
 #include "ui_test_support.h"
 #include "../core/glyph_tokenizer.h"
 #include "ui/panels/chat_panel.h"
+#include "ui/panels/compare_panel.h"
 #include "ui/panels/model_panel.h"
 #include "ui/panels/plan_panel.h"
 #include "ui/panels/probe_panel.h"
@@ -311,6 +313,32 @@ private slots:
         find<QPushButton>("chatSend")->click();
         QVERIFY(!chat->isGenerating());
         QCOMPARE(find<QLabel>("chatMessage")->text(), QString("Type a prompt first."));
+    }
+
+    // The baseline button: uniform LoRA (rank lora_r) on every module, recorded as such in its
+    // run's config.yaml, so Compare's config diff says how the two runs were planned.
+    void baselineRunIsUniformAndSaysSo() {
+        find<QSpinBox>("trainMaxSteps")->setValue(4);
+        TrainPanel* train = w->trainPanel();
+        QSignalSpy finished(train, &TrainPanel::runFinished);
+        w->stages()->setCurrentWidget(w->comparePanel());
+        find<QPushButton>("runBaseline")->click();
+        QVERIFY(train->isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QCOMPARE(w->session()->runs().size(), size_t(2));
+        const RunSummary& base = w->session()->runs().back();
+        QVERIFY(base.baseline);
+        const ProbeScores& scores = w->session()->scores();
+        QCOMPARE(base.plan.cells.size(), scores.table.modules.size());  // every module of every layer (dense fixture)
+        for (const auto& c : base.plan.cells) QCOMPARE(c.rank, w->session()->config().lora.lora_r);
+        ComparePanel* compare = w->comparePanel();
+        compare->selectRuns({0, 1});
+        QTableWidget* diff = compare->diffTable();
+        QString policy;
+        for (int r = 0; r < diff->rowCount(); ++r)
+            if (diff->item(r, 0)->text() == "plan.policy") policy = diff->item(r, 1)->text() + " -> " + diff->item(r, 2)->text();
+        QCOMPARE(policy, QString("top_pct -> uniform"));
+        QVERIFY(compare->table()->item(0, 9)->text().endsWith("×"));
     }
 
     void cleanupTestCase() { w.reset(); }

@@ -245,7 +245,7 @@ void TrainPanel::showConfig() {
     showing_ = false;
 }
 
-void TrainPanel::start() { startRun(session_->plan(), "run"); }
+void TrainPanel::start() { startRun(session_->plan(), session_->config(), "run"); }
 
 void TrainPanel::startBaseline() {
     if (!session_->hasScores()) {
@@ -254,7 +254,8 @@ void TrainPanel::startBaseline() {
     }
     try {
         // The same baseline as `aletheia bench` on this experiment (core/session).
-        startRun(uniformPlanFor(session_->config(), session_->model(), session_->scores().table), "uniform");
+        startRun(uniformPlanFor(session_->config(), session_->model(), session_->scores().table),
+                 uniformExperiment(session_->config()), "uniform");
     } catch (const std::exception& e) {
         stats_->setText(QString::fromStdString(e.what()));
     }
@@ -273,7 +274,7 @@ bool TrainPanel::readyToTrain() {
     return true;
 }
 
-void TrainPanel::startRun(const AdapterPlan& plan, const QString& name) {
+void TrainPanel::startRun(const AdapterPlan& plan, const ExperimentConfig& config, const QString& name) {
     if (!readyToTrain()) return;
     if (plan.cells.empty()) {
         stats_->setText("The plan is empty: run the probe and choose modules in the Plan stage.");
@@ -282,7 +283,7 @@ void TrainPanel::startRun(const AdapterPlan& plan, const QString& name) {
     TrainRequest request;
     request.model = session_->model();
     request.plan = plan;
-    request.config = session_->config();
+    request.config = config;
     if (session_->hasScores()) request.scores = session_->scores();
     request.syntheticBatches = trainBatches_->value();
     if (const LoadedDataset* d = session_->dataset()) {

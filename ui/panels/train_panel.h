@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/common/progress.h"
+#include "core/config/experiment.h"
 #include "core/plan/adapter_plan.h"
 #include "core/train/metrics.h"
 
@@ -61,7 +62,9 @@ signals:
 private:
     void showConfig();
     bool readyToTrain();
-    void startRun(const AdapterPlan& plan, const QString& name);
+    // A fresh run directory <output.dir>/<name>-<time> trained with `plan`; `config` is what its
+    // config.yaml records.
+    void startRun(const AdapterPlan& plan, const ExperimentConfig& config, const QString& name);
     void launch(const TrainRequest& request);
     void onStep(const StepEvent& e);
     void onEval(const EvalEvent& e);

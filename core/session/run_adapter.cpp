@@ -1,4 +1,4 @@
-#include "core/cli/run_adapter.h"
+#include "core/session/run_adapter.h"
 
 #include <filesystem>
 
@@ -8,7 +8,7 @@
 #include "core/train/checkpoint.h"
 #include "core/train/checkpoint_adapters.h"
 
-namespace aletheia::cli {
+namespace aletheia {
 
 namespace fs = std::filesystem;
 
@@ -33,4 +33,4 @@ std::optional<RunAdapter> findRunAdapter(const std::string& dir, const std::stri
     return checkpointAdapter(dir);
 }
 
-}  // namespace aletheia::cli
+}  // namespace aletheia

@@ -6,7 +6,7 @@
 
 #include "core/eval/evaluate_sets.h"
 
-namespace aletheia::cli {
+namespace aletheia {
 
 struct RunAdapter {
     std::string path;      // what gets attached: a PEFT adapter or a checkpoint directory
@@ -22,4 +22,4 @@ RunAdapter peftAdapter(const std::string& adapterDir);
 // newest checkpoint; nullopt when the run has none of them.
 std::optional<RunAdapter> findRunAdapter(const std::string& dir, const std::string& explicitDir);
 
-}  // namespace aletheia::cli
+}  // namespace aletheia
