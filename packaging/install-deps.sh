@@ -8,13 +8,17 @@
 #                             (transformers, peft, tokenizers) of packaging/requirements-torch2.txt,
 #                             in $ALETHEIA_VENV (default ~/.cache/aletheia/venv), reused when it
 #                             already holds exactly those pins. Prints the venv's python last.
+#   install-deps.sh --sanitize  the same, plus clang 14 with its sanitizer and libFuzzer runtimes
+#                             (.ci/sanitize, tests/fuzz)
 set -euo pipefail
 
 torch2=0
+sanitize=0
 for arg in "$@"; do
   case "$arg" in
     --torch2) torch2=1 ;;
-    *) echo "install-deps: unknown option '$arg' (known: --torch2)" >&2; exit 1 ;;
+    --sanitize) sanitize=1 ;;
+    *) echo "install-deps: unknown option '$arg' (known: --torch2, --sanitize)" >&2; exit 1 ;;
   esac
 done
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,6 +37,9 @@ packages=(
   # The .deb's manual pages (packaging/generate-docs.sh, at `--target package`).
   help2man
 )
+
+# ASan/UBSan/libFuzzer runtimes ship with clang's common files (libclang-common-14-dev).
+[ "$sanitize" -eq 0 ] || packages+=(clang-14 libclang-common-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -39,7 +39,10 @@ namespace {
 AdapterPlan planFromRankTable(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table,
                               const RankOptions& r) {
     AdapterPlan plan;
-    for (const auto& [path, rank] : cfg.plan.ranks) {
+    for (const auto& entry : cfg.plan.ranks) {
+        // Named copies: C++17 lambdas cannot capture structured bindings (clang refuses).
+        const std::string& path = entry.first;
+        const auto rank = entry.second;
         const auto linears = model.linears();
         const auto exact = std::find_if(linears.begin(), linears.end(), [&](const Linear* l) { return l->name == path; });
         if (exact != linears.end()) {
