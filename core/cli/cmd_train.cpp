@@ -14,6 +14,8 @@
 #include "core/cli/plan_run.h"
 #include "core/cli/progress_printer.h"
 #include "core/common/error.h"
+#include "core/plan/plan_io.h"
+#include "core/plan/plan_table.h"
 #include "core/train/example_batch_source.h"
 #include "core/session/train_options_for.h"
 #include "core/session/run_recorder.h"
@@ -61,7 +63,13 @@ CommandSpec trainCommand() {
         const std::string dir = rank == 0 ? prepareRunDir(cfg) : cfg.output.dir;
         Model model = loadExperimentModel(cfg);
         const ModuleTable table = modulesOf(model);
-        const AdapterPlan plan = runPlan(cfg, model, table, dir, rank == 0);
+        // Rank 0 alone reads or writes plan.yaml; the others take its plan, never a half-written file.
+        AdapterPlan plan = rank == 0 ? runPlan(cfg, model, table, dir, true) : AdapterPlan{};
+        if (comm) {
+            plan = planFromYaml(textFromRankZero(*comm, planToYaml(plan), "broadcast of the adapter plan"),
+                                dir + "/plan.yaml (rank 0's)");
+            validatePlan(plan, table);
+        }
         const Tokenizer tok = loadExperimentTokenizer(cfg);
         const text::Dataset data = loadExperimentData(cfg, tok);
         using Examples = std::vector<text::Example>;

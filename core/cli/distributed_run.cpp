@@ -1,10 +1,12 @@
 #include "core/cli/distributed_run.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
 #include <torch/cuda.h>
+#include <torch/torch.h>
 
 #include "core/cli/usage_error.h"
 #include "core/config/experiment_io.h"
@@ -63,6 +65,16 @@ std::shared_ptr<Communicator> joinRun(ExperimentConfig& cfg) {
     const bool cuda = device == "cuda" || device.rfind("cuda:", 0) == 0 || (device == "auto" && torch::cuda::is_available());
     if (cuda) device = "cuda:" + std::to_string(env.local_rank);
     return joinProcessGroup(env, fingerprint, cuda);
+}
+
+std::string textFromRankZero(Communicator& comm, const std::string& text, const std::string& what) {
+    torch::Tensor size = torch::tensor({static_cast<int64_t>(text.size())}, torch::kInt64);
+    comm.broadcast(size, 0, what + " (its size)");
+    const int64_t n = size.item<int64_t>();
+    torch::Tensor bytes = torch::empty({n}, torch::kUInt8);
+    if (comm.rank() == 0) std::copy(text.begin(), text.end(), bytes.data_ptr<uint8_t>());
+    if (n > 0) comm.broadcast(bytes, 0, what);
+    return {reinterpret_cast<const char*>(bytes.data_ptr<uint8_t>()), static_cast<size_t>(n)};
 }
 
 }  // namespace aletheia::cli

@@ -3,6 +3,7 @@
 // of the same command; a rank (from --nproc, torchrun or by hand) joins its process group here.
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "core/cli/args.h"
 #include "core/common/communicator.h"
@@ -20,5 +21,9 @@ std::optional<int> launchRanksIfAsked(const ParsedArgs& a, const std::string& co
 // must agree on the resolved experiment (checked through the store). A CUDA rank gets
 // cuda:LOCAL_RANK in `cfg`, one device per process.
 std::shared_ptr<Communicator> joinRun(ExperimentConfig& cfg);
+
+// Rank 0's `text` on every rank of `comm` (what the others pass is ignored): what rank 0 alone
+// decided or read from the run directory, which the others must not read while it is written.
+std::string textFromRankZero(Communicator& comm, const std::string& text, const std::string& what);
 
 }  // namespace aletheia::cli

@@ -1,1 +1,1 @@
-core_module(plan DEPS probe model common)
+core_module(plan DEPS probe model io common)

@@ -12,6 +12,7 @@
 #include "core/common/error.h"
 #include "core/common/regular_file.h"
 #include "core/common/yaml_parse.h"
+#include "core/io/json_file.h"
 #include "core/model/cell_name.h"
 
 namespace aletheia {
@@ -139,10 +140,9 @@ AdapterPlan loadPlan(const std::string& path) {
 }
 
 void savePlan(const AdapterPlan& plan, const std::string& path) {
-    std::ofstream out(path);
-    if (!out) throw Error("cannot write plan file", {path, "", -1});
-    out << planToYaml(plan);
-    if (!out) throw Error("write failed", {path, "", -1});
+    // Atomic: a reader (another process, a crash half-way) sees the old plan or the new, never half.
+    const std::string text = planToYaml(plan);
+    writeFileAtomically(path, [&](std::ostream& out) { out << text; });
 }
 
 nlohmann::json planToPeft(const AdapterPlan& plan, const ModuleTable& table) {
