@@ -48,6 +48,7 @@ CommandSpec trainCommand() {
         "Writes metrics.jsonl (one JSON object per step: type, step, loss, lr, grad_norm, tokens_per_s, and\n"
         "per evaluation: type eval, step, loss, perplexity), checkpoints/ and loss.png.\n"
         "Ctrl-C finishes the current step and writes a checkpoint; --resume continues from the latest.\n"
+        "SIGUSR1 (kill -USR1 PID) pauses after the current step and resumes on the next SIGUSR1.\n"
         "--nproc N (or torchrun's RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT) trains data-parallel: each rank\n"
         "takes its rows of every batch, rank 0 writes the run directory (docs/DISTRIBUTED.md).";
     c.options = experimentOptions();

@@ -17,6 +17,15 @@ void onInterrupt(int) {
     static const char note[] = "\naletheia: stopping after the current step (Ctrl-C again to quit now)\n";
     [[maybe_unused]] auto n = write(STDERR_FILENO, note, sizeof note - 1);
 }
+
+// SIGUSR1 (`kill -USR1 <pid>`, or the Studio): pause after the current step, or resume.
+void onPauseToggle(int) {
+    token.togglePauseFromSignalHandler();
+    static const char paused[] = "\naletheia: pausing after the current step (SIGUSR1 again resumes)\n";
+    static const char resumed[] = "\naletheia: resuming\n";
+    [[maybe_unused]] auto n = token.paused() ? write(STDERR_FILENO, paused, sizeof paused - 1)
+                                             : write(STDERR_FILENO, resumed, sizeof resumed - 1);
+}
 }  // namespace
 
 StopToken& interruptToken() { return token; }
@@ -27,6 +36,8 @@ void installInterruptHandler() {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    sa.sa_handler = onPauseToggle;
+    sigaction(SIGUSR1, &sa, nullptr);
 }
 
 }  // namespace aletheia::cli

@@ -3,6 +3,7 @@
 // They are plain synchronous functions: they know nothing of threads or GUIs.
 // The CLI prints from the same callbacks; the GUI forwards them as queued Qt signals.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -10,8 +11,10 @@
 
 namespace aletheia {
 
-// Set from any thread; polled by the operation between units of work (batches, steps).
-// A paused operation sleeps on a condition variable until resumed or stopped: no polling.
+// Set from any thread, or from a signal handler (the CLI's Ctrl-C and SIGUSR1); polled by the
+// operation between units of work (batches, steps). A paused operation sleeps on a condition
+// variable, rechecking every 200 ms so that a flag a signal handler set (it can notify no one)
+// is seen too.
 class StopToken {
 public:
     bool stopRequested() const { return stop_.load(std::memory_order_relaxed); }
@@ -31,14 +34,15 @@ public:
         }
         changed_.notify_all();
     }
-    // Only this is async-signal-safe (a Ctrl-C handler): it wakes no paused waiter, and the
-    // CLI, whose handler calls it, never pauses.
+    // The async-signal-safe ones: lock-free atomic stores that wake no waiter.
     void requestStopFromSignalHandler() { stop_.store(true); }
+    void togglePauseFromSignalHandler() { pause_.store(!pause_.load()); }
 
     // Blocks while paused; returns false if a stop arrived meanwhile.
     bool waitWhilePaused() const {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [this] { return !pause_ || stop_; });
+        while (!changed_.wait_for(lock, std::chrono::milliseconds(200), [this] { return !pause_ || stop_; })) {
+        }
         return !stop_;
     }
 

@@ -3,11 +3,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -37,6 +39,19 @@ int freePort() {
     return ntohs(a.sin_port);
 }
 
+// The ranks' pids, for the forwarding handler (written before the handler is installed).
+constexpr int kMaxRanks = 1024;
+pid_t rankPids[kMaxRanks];
+volatile std::sig_atomic_t rankCount = 0;
+
+// Ctrl-C and SIGTERM go to every rank, once: the ranks run in their own process group, so a
+// terminal's Ctrl-C reaches the launcher alone. SIGUSR1 (pause / resume) goes to rank 0 only: the
+// pause is its request, agreed in the next all-reduce, so no two ranks' toggles can disagree.
+// kill(2) is async-signal-safe.
+void forwardToRanks(int sig) {
+    for (int i = 0; i < rankCount && (sig != SIGUSR1 || i == 0); ++i) ::kill(rankPids[i], sig);
+}
+
 std::string describe(int status) {
     if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
     return "exited with code " + std::to_string(WEXITSTATUS(status));
@@ -58,12 +73,25 @@ std::vector<std::string> ownArguments() {
 }
 
 int launchLocalRanks(int nproc, const std::vector<std::string>& args, int timeoutS) {
+    if (nproc > kMaxRanks) fail("--nproc: at most " + std::to_string(kMaxRanks) + " local ranks");
     const std::string port = std::to_string(freePort());
     std::map<pid_t, int> rankOf;
+    struct sigaction forward {};
+    forward.sa_handler = forwardToRanks;
+    sigemptyset(&forward.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGUSR1}) sigaction(sig, &forward, nullptr);
+    const pid_t launcher = ::getpid();
     for (int r = 0; r < nproc; ++r) {
         const pid_t pid = ::fork();
         if (pid < 0) fail("--nproc: fork failed for rank " + std::to_string(r));
         if (pid == 0) {
+            // Until the rank installs its own handlers, these signals are ignored (the launcher's
+            // forwarding handler must not run here; ignoring survives exec, the default would kill).
+            for (int sig : {SIGINT, SIGTERM, SIGUSR1}) ::signal(sig, SIG_IGN);
+            ::setpgid(0, 0);
+            // A launcher that dies (kill -9) stops its ranks cleanly, as Ctrl-C would.
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (::getppid() != launcher) ::_exit(143);
             ::setenv("RANK", std::to_string(r).c_str(), 1);
             ::setenv("LOCAL_RANK", std::to_string(r).c_str(), 1);
             ::setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
@@ -77,6 +105,8 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, int timeou
             ::_exit(127);
         }
         rankOf[pid] = r;
+        rankPids[r] = pid;
+        rankCount = r + 1;
     }
     int code = 0;
     std::chrono::steady_clock::time_point deadline{};

@@ -7,6 +7,9 @@
 
 #include "core/common/error.h"
 #include "core/config/experiment_io.h"
+#include "core/io/json_file.h"
+#include "core/plan/plan_io.h"
+#include "core/probe/probe_json.h"
 
 namespace aletheia {
 
@@ -34,6 +37,13 @@ void writeRunConfig(ExperimentConfig cfg, const std::string& dir) {
     if (ec) failIn(dir, "cannot create the run directory: " + ec.message(), "output.dir");
     cfg.output.dir = fs::absolute(dir).string();
     saveExperiment(cfg, (fs::path(dir) / "config.yaml").string());
+}
+
+void writeRunInputs(const ExperimentConfig& cfg, const AdapterPlan& plan, const ProbeScores* scores,
+                    const std::string& dir) {
+    writeRunConfig(cfg, dir);
+    savePlan(plan, (fs::path(dir) / "plan.yaml").string());
+    if (scores) writeJsonFile((fs::path(dir) / "probe_scores.json").string(), probeScoresToJson(*scores));
 }
 
 std::unique_ptr<FileLock> lockRunDirectory(const std::string& dir) {
@@ -76,9 +86,12 @@ RunRecorder::RunRecorder(const std::string& dir, bool append)
 TrainObserver RunRecorder::wrap(TrainObserver next) {
     TrainObserver o;
     o.onStep = [this, next](const StepEvent& e) {
-        write({{"type", "train"}, {"step", e.step}, {"epoch", e.epoch}, {"loss", e.loss}, {"lr", e.lr},
-               {"grad_norm", e.grad_norm}, {"tokens_per_s", e.tokens_per_s}, {"step_time_s", e.step_time_s},
-               {"peak_memory_bytes", e.peak_memory_bytes}});
+        nlohmann::json line = {{"type", "train"}, {"step", e.step}, {"total_steps", e.total_steps}, {"epoch", e.epoch},
+                               {"loss", e.loss}, {"lr", e.lr}, {"grad_norm", e.grad_norm},
+                               {"tokens_per_s", e.tokens_per_s}, {"step_time_s", e.step_time_s}, {"eta_s", e.eta_s},
+                               {"peak_memory_bytes", e.peak_memory_bytes}};
+        if (!e.rank_tokens_per_s.empty()) line["rank_tokens_per_s"] = e.rank_tokens_per_s;
+        write(line);
         curves_.addStep(e.step, e.loss);
         if (next.onStep) next.onStep(e);
     };

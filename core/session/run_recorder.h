@@ -15,6 +15,7 @@
 #include "core/config/experiment.h"
 #include "core/io/file_lock.h"
 #include "core/plan/adapter_plan.h"
+#include "core/probe/probe_scores.h"
 #include "core/session/train_curves.h"
 #include "core/train/metrics.h"
 
@@ -26,6 +27,10 @@ std::string freshRunDirectory(const std::string& parent, const std::string& stem
 
 // Writes <dir>/config.yaml: `cfg` with output.dir set to `dir`. Creates `dir`.
 void writeRunConfig(ExperimentConfig cfg, const std::string& dir);
+// What a new run starts from, as the Studio hands it over: config.yaml, plan.yaml and, when
+// given, probe_scores.json. `aletheia train --config <dir>/config.yaml` then trains exactly this.
+void writeRunInputs(const ExperimentConfig& cfg, const AdapterPlan& plan, const ProbeScores* scores,
+                    const std::string& dir);
 
 // Held by a process that writes the run directory `dir` (creates it): a second `train` on the
 // same directory is refused with a message naming <dir>/.lock instead of interleaving

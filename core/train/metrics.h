@@ -22,6 +22,9 @@ struct StepEvent {
     double step_time_s = 0.0;
     double eta_s = 0.0;          // remaining steps x mean step time so far
     int64_t peak_memory_bytes = 0;  // CUDA allocator peak on GPU, VmHWM on CPU
+    // Distributed runs: each rank's input tokens per second of its own forward+backward (a slow
+    // rank stands out); empty on one process.
+    std::vector<double> rank_tokens_per_s;
     // Per decoder layer (size = number of layers; 0 where nothing trains):
     std::vector<double> layer_update_norms;  // L2 norm of this step's parameter update
     std::vector<double> layer_delta_norms;   // LoRA only: ||scaling * B A||_F, the total change

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "core/common/communicator.h"
 #include "core/common/error.h"
@@ -128,12 +129,19 @@ Batch rankShard(const Batch& b, const Communicator& comm) {
             b.attention_mask.defined() ? b.attention_mask.narrow(0, begin, n) : torch::Tensor()};
 }
 
+// What the ranks agree on in a step's all-reduce, besides the gradients.
+struct StepAgreement {
+    bool stop = false;   // some rank asked to stop
+    bool pause = false;  // some rank asked to pause
+    std::vector<double> rankTokensPerS;  // each rank's input tokens / its own forward+backward time
+};
+
 // One bucket per step (LoRA gradients are small): every parameter's gradient, a has-gradient flag
-// per parameter, the loss sum and this rank's stop request, summed over ranks in one all-reduce.
-// Each rank divided by the GLOBAL token count before backward, so the sum is the 1-process
-// gradient. Afterwards every rank holds the same gradients; returns whether any rank asked to stop.
-bool reduceStep(Communicator& comm, std::vector<TrainableParam>& params, torch::Tensor& lossSum, bool stopHere,
-                int64_t step) {
+// per parameter, the loss sum, this rank's stop and pause requests and its throughput in its own
+// slot, summed over ranks in one all-reduce. Each rank divided by the GLOBAL token count before
+// backward, so the sum is the 1-process gradient. Afterwards every rank holds the same gradients.
+StepAgreement reduceStep(Communicator& comm, std::vector<TrainableParam>& params, torch::Tensor& lossSum,
+                         const StopToken* stop, double tokensPerS, int64_t step) {
     torch::NoGradGuard noGrad;
     const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(lossSum.device());
     std::vector<torch::Tensor> parts;
@@ -143,25 +151,49 @@ bool reduceStep(Communicator& comm, std::vector<TrainableParam>& params, torch::
         parts.push_back(g.defined() ? g.reshape({-1}).to(f64) : torch::zeros({p.tensor.numel()}, f64));
         flags.push_back(g.defined() ? 1.0 : 0.0);
     }
+    const size_t lossAt = flags.size();
     flags.push_back(0.0);  // the loss sum's slot
-    flags.push_back(stopHere ? 1.0 : 0.0);
+    flags.push_back(stop && stop->stopRequested() ? 1.0 : 0.0);
+    flags.push_back(stop && stop->paused() ? 1.0 : 0.0);
+    const size_t ranksAt = flags.size();
+    flags.resize(ranksAt + size_t(comm.worldSize()), 0.0);
+    flags[ranksAt + size_t(comm.rank())] = tokensPerS;
     parts.push_back(torch::tensor(flags, torch::kFloat64).to(lossSum.device()));
     torch::Tensor bucket = torch::cat(parts);
     const int64_t tail = bucket.numel() - int64_t(flags.size());
-    bucket[tail + int64_t(params.size())].copy_(lossSum);
+    bucket[tail + int64_t(lossAt)].copy_(lossSum);
     comm.allReduceSum(bucket, "gradient all-reduce of step " + std::to_string(step));
-    const auto meta = bucket.narrow(0, tail, int64_t(flags.size())).cpu();
+    const torch::Tensor metaT = bucket.narrow(0, tail, int64_t(flags.size())).cpu().contiguous();
+    const double* meta = metaT.data_ptr<double>();
     int64_t at = 0;
     for (size_t i = 0; i < params.size(); ++i) {
         auto& t = params[i].tensor;
         const torch::Tensor summed = bucket.narrow(0, at, t.numel()).view(t.sizes()).to(t.dtype());
         at += t.numel();
-        if (meta[int64_t(i)].item<double>() == 0) continue;  // no rank had a gradient: left undefined
+        if (meta[i] == 0) continue;  // no rank had a gradient: left undefined
         if (t.grad().defined()) t.mutable_grad().copy_(summed);
         else t.mutable_grad() = summed;
     }
-    lossSum = bucket[tail + int64_t(params.size())].clone();
-    return meta[int64_t(params.size()) + 1].item<double>() > 0;
+    lossSum = bucket[tail + int64_t(lossAt)].clone();
+    StepAgreement agreed;
+    agreed.stop = meta[lossAt + 1] > 0;
+    agreed.pause = meta[lossAt + 2] > 0;
+    agreed.rankTokensPerS.assign(meta + ranksAt, meta + ranksAt + comm.worldSize());
+    return agreed;
+}
+
+// A paused distributed run: the ranks wait together, exchanging their pause and stop requests
+// every 200 ms (so no collective reaches its timeout however long the pause), until no rank is
+// paused any more. Returns whether some rank asked to stop meanwhile.
+bool waitPausedTogether(Communicator& comm, const StopToken* stop, int64_t step) {
+    while (true) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        torch::Tensor flags = torch::tensor({stop && stop->paused() ? 1.0 : 0.0, stop && stop->stopRequested() ? 1.0 : 0.0},
+                                            torch::kFloat64);
+        comm.allReduceSum(flags, "pause heartbeat after step " + std::to_string(step));
+        if (flags[1].item<double>() > 0) return true;
+        if (flags[0].item<double>() == 0) return false;
+    }
 }
 
 // Rank 0's values on every rank: the same adapters everywhere however they were initialised.
@@ -331,10 +363,19 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
     int64_t lastEvalStep = -1;
     result.outcome = TrainOutcome::Completed;
 
-    bool anyRankStopped = false;  // distributed: a stop is agreed in the step's all-reduce instead
+    // Distributed: a stop or pause is agreed in the step's all-reduce instead, so that every rank
+    // stops or pauses after the same step.
+    StepAgreement agreed;
     while (step < total) {
         const auto pauseStart = Clock::now();
-        const bool go = comm || !stop || (!stop->stopRequested() && stop->waitWhilePaused());
+        bool go = comm || !stop || (!stop->stopRequested() && stop->waitWhilePaused());
+        if (comm && agreed.pause) {
+            log(obs, "paused after step " + std::to_string(step) + " on all " + std::to_string(comm->worldSize()) +
+                         " ranks");
+            go = !waitPausedTogether(*comm, stop, step);
+            if (go) log(obs, "resumed at step " + std::to_string(step + 1));
+            agreed.pause = false;
+        }
         pausedSeconds += std::chrono::duration<double>(Clock::now() - pauseStart).count();
         if (!go) {
             result.outcome = TrainOutcome::Stopped;
@@ -350,6 +391,9 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
         }
         if (comm)
             for (auto& b : batches) b = rankShard(b, *comm);
+        int64_t localInputTokens = 0;  // this rank's share, for its own throughput
+        for (const auto& b : batches)
+            localInputTokens += b.attention_mask.defined() ? b.attention_mask.sum().item<int64_t>() : b.input_ids.numel();
         std::vector<int64_t> counts;
         for (const auto& b : batches) counts.push_back(lossTokens(b));
 
@@ -364,7 +408,10 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
                 (r.sum / double(tokens)).backward();
                 lossSum += r.sum.detach().to(torch::kFloat64);
             }
-            if (comm) anyRankStopped = reduceStep(*comm, params, lossSum, stop && stop->stopRequested(), step + 1);
+            if (comm) {
+                const double own = std::chrono::duration<double>(Clock::now() - t0).count();
+                agreed = reduceStep(*comm, params, lossSum, stop, own > 0 ? double(localInputTokens) / own : 0.0, step + 1);
+            }
             std::vector<torch::Tensor> sq;
             for (const auto& p : params)
                 if (p.tensor.grad().defined()) sq.push_back(p.tensor.grad().to(torch::kFloat64).pow(2).sum());
@@ -423,6 +470,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
         const double elapsed = std::chrono::duration<double>(Clock::now() - started).count() - pausedSeconds;
         ev.eta_s = elapsed / double(step - firstStep) * double(total - step);
         ev.peak_memory_bytes = peakMemoryBytes(device);
+        ev.rank_tokens_per_s = agreed.rankTokensPerS;
         ev.layer_update_norms.assign(size_t(numLayers), 0.0);
         for (size_t i = 0; i < params.size(); ++i)
             if (params[i].layer >= 0 && params[i].layer < numLayers)
@@ -436,7 +484,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
             lastEvalStep = step;
         }
         if (o.checkpoint_every > 0 && step % o.checkpoint_every == 0) saveCheckpoint();
-        if (anyRankStopped) {
+        if (agreed.stop) {
             result.outcome = TrainOutcome::Stopped;
             result.message = "stopped by request after step " + std::to_string(step);
             break;

@@ -2,7 +2,8 @@
 // N ranks with the same global batch train exactly as 1 process (losses and adapters to 1e-5);
 // a rank killed mid-run ends the others with a message, no hang, and leaves a checkpoint that a
 // 1-process run resumes to the same result; ranks with different configs or world sizes are
-// refused; a 2-rank probe equals the 1-process probe.
+// refused; a pause and a stop sent to the launcher reach every rank; a 2-rank probe equals the
+// 1-process probe.
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
@@ -13,6 +14,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -154,6 +156,60 @@ private slots:
         const Result resumed = runWithEnv({"train", "--config", run.cfg, "--resume"});
         QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
         compareRuns(single_.dir, run.dir);
+    }
+
+    // The Studio's (and a shell's) controls of a multi-process run go to the launcher, which
+    // forwards them: SIGUSR1 pauses every rank after the same step, and they stay paused (alive,
+    // exchanging heartbeats) for longer than the collective timeout; Ctrl-C while paused stops
+    // them all with a checkpoint, which resumes on 1 process to the uninterrupted run. Each step's
+    // metrics line carries every rank's throughput.
+    void pauseAndStopReachEveryRank() {
+        const int steps = 60;  // long enough that the pause lands mid-run
+        const Run whole = makeRun(tmp_, "pause-reference", steps), run = makeRun(tmp_, "paused", steps);
+        Result r = runWithEnv({"train", "--config", whole.cfg});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+
+        QProcess p;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert("ALETHEIA_DIST_TIMEOUT", "3");
+        p.setProcessEnvironment(e);
+        p.setProcessChannelMode(QProcess::SeparateChannels);
+        p.start(QStringLiteral(ALETHEIA_BUILD_DIR "/app/aletheia"), {"train", "--config", run.cfg, "--nproc", "2"});
+        QVERIFY(p.waitForStarted());
+        QString err;
+        auto waitFor = [&](const QString& text, int ms) {
+            QElapsedTimer t;
+            t.start();
+            while (!err.contains(text) && t.elapsed() < ms && p.state() == QProcess::Running) {
+                p.waitForReadyRead(100);
+                err += QString::fromUtf8(p.readAllStandardError());
+            }
+            return err.contains(text);
+        };
+        QVERIFY2(waitFor("plan: ", 60000), qPrintable(err));  // rank 0 is up (its handlers too)
+        ::kill(pid_t(p.processId()), SIGUSR1);
+        QVERIFY2(waitFor("paused after step ", 30000), qPrintable(err));
+        const int pausedAt = losses(run.dir).size();
+        QVERIFY2(pausedAt >= 1 && pausedAt < steps, qPrintable(QString::number(pausedAt)));
+        QTest::qWait(4500);  // past the 3 s collective timeout
+        QCOMPARE(p.state(), QProcess::Running);
+        QCOMPARE(losses(run.dir).size(), pausedAt);  // nothing trained while paused
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(30000));
+        err += QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains("stopped by request after step " + QString::number(pausedAt)), qPrintable(err));
+        QCOMPARE(aletheia::readCheckpoint(aletheia::latestCheckpoint(run.dir.toStdString() + "/checkpoints")).step,
+                 int64_t(pausedAt));
+        for (const QJsonObject& o : trainMetrics(run.dir + "/metrics.jsonl")) {
+            const QJsonArray perRank = o["rank_tokens_per_s"].toArray();
+            QCOMPARE(perRank.size(), 2);
+            QVERIFY(perRank[0].toDouble() > 0 && perRank[1].toDouble() > 0);
+        }
+
+        r = runWithEnv({"train", "--config", run.cfg, "--resume"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        compareRuns(whole.dir, run.dir);
     }
 
     // Two ranks started by hand (as torchrun would), with different learning rates, then with

@@ -11,6 +11,7 @@
 
 #include "core/config/experiment_io.h"
 #include "core/plan/plan_io.h"
+#include "core/session/metrics_tail.h"
 #include "core/session/run_recorder.h"
 #include "core/session/run_summary.h"
 #include "core/session/step_prediction.h"
@@ -135,6 +136,64 @@ private slots:
         QCOMPARE(r->steps, int64_t(2));
         QCOMPARE(r->outcome, std::string("interrupted"));
         QVERIFY(r->baseline);
+    }
+
+    // What the Studio reads while another process trains: each poll gives the lines completed
+    // since the last one (a half-written line waits for its newline), back as the events that
+    // were recorded; a resumed run's earlier lines are skipped.
+    void tailFollowsTheRecorderLineByLine() {
+        QTemporaryDir tmp;
+        const std::string dir = startRun(tmp.path().toStdString(), "run");
+        const std::string path = dir + "/metrics.jsonl";
+        MetricsTail tail(path, /*skipExisting=*/false);
+        QVERIFY(tail.poll().empty());  // no file yet
+        auto rec = std::make_unique<RunRecorder>(dir, false);
+        const TrainObserver obs = rec->wrap({});
+        StepEvent e = stepEvent(1, 3.25, 0.5);
+        e.epoch = 0.25;
+        e.lr = 1e-3;
+        e.grad_norm = 0.75;
+        e.tokens_per_s = 1234.0;
+        e.eta_s = 4.5;
+        e.peak_memory_bytes = 1 << 20;
+        e.rank_tokens_per_s = {600.0, 634.0};
+        obs.onStep(e);
+        obs.onEval(EvalEvent{1, 3.5, 33.1, 77});
+        auto lines = tail.poll();
+        QCOMPARE(lines.size(), size_t(2));
+        const StepEvent back = stepEventFromLine(lines[0]);
+        QCOMPARE(back.step, e.step);
+        QCOMPARE(back.total_steps, e.total_steps);
+        QCOMPARE(back.loss, e.loss);
+        QCOMPARE(back.epoch, e.epoch);
+        QCOMPARE(back.lr, e.lr);
+        QCOMPARE(back.grad_norm, e.grad_norm);
+        QCOMPARE(back.tokens_per_s, e.tokens_per_s);
+        QCOMPARE(back.step_time_s, e.step_time_s);
+        QCOMPARE(back.eta_s, e.eta_s);
+        QCOMPARE(back.peak_memory_bytes, e.peak_memory_bytes);
+        QCOMPARE(back.rank_tokens_per_s, e.rank_tokens_per_s);
+        const EvalEvent ev = evalEventFromLine(lines[1]);
+        QCOMPARE(ev.loss, 3.5);
+        QCOMPARE(ev.tokens, int64_t(77));
+        QVERIFY(tail.poll().empty());
+        rec.reset();
+
+        std::ofstream(path, std::ios::app) << "{\"type\": \"train\", \"step\": 2, \"lo" << std::flush;
+        QVERIFY(tail.poll().empty());  // half a line: not yet
+        std::ofstream(path, std::ios::app) << "ss\": 2.5}\n" << std::flush;
+        lines = tail.poll();
+        QCOMPARE(lines.size(), size_t(1));
+        QCOMPARE(stepEventFromLine(lines[0]).loss, 2.5);
+        QVERIFY(stepEventFromLine(lines[0]).rank_tokens_per_s.empty());  // one process
+
+        MetricsTail resumed(path, /*skipExisting=*/true);
+        QVERIFY(resumed.poll().empty());
+        RunRecorder again(dir, /*append=*/true);
+        again.wrap({}).onStep(stepEvent(3, 2.0, 1.0));
+        lines = resumed.poll();
+        QCOMPARE(lines.size(), size_t(1));
+        QCOMPARE(stepEventFromLine(lines[0]).step, int64_t(3));
     }
 
     void listsRunsAndSaysWhichItCannotRead() {

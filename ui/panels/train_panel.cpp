@@ -10,6 +10,7 @@
 #include "ui/studio_session.h"
 #include "ui/widgets/live_plot.h"
 #include "ui/widgets/update_heatmap.h"
+#include "ui/workers/process_train_worker.h"
 #include "ui/workers/train_worker.h"
 #include "ui/workers/job_thread.h"
 
@@ -84,6 +85,10 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent)
     evalBatches_ = spin("trainEvalBatches", 0, 100000, 4, "Validation batches per evaluation; 0 = all", "all");
     ckptEvery_ = spin("trainCkptEvery", 0, 1000000, 0, "Steps between checkpoints; 0 = only at stop and end",
                       "at stop/end");
+    processes_ = spin("trainProcesses", 1, 64, 1,
+                      "Data-parallel processes on this machine (aletheia train --nproc N): one per GPU, each taking "
+                      "its share of every batch; on CPU they share the cores. More than 1 runs the CLI on the "
+                      "run's config.yaml, so it needs a dataset file.");
     outputDir_ = new QLineEdit;
     outputDir_->setObjectName("trainOutputDir");
     outputDir_->setToolTip("Every run gets a new folder in here (<folder>/<run>-<date>-<time>/): config.yaml, "
@@ -111,6 +116,7 @@ TrainPanel::TrainPanel(StudioSession* session, QWidget* parent)
     form->addRow("Eval every", evalEvery_);
     form->addRow("Eval batches", evalBatches_);
     form->addRow("Checkpoint every", ckptEvery_);
+    form->addRow("Processes", processes_);
     form->addRow("Output folder", outRow);
     hyperParameters_ = hp;
     // A dataset sets the batches (synthetic count unused).
@@ -291,6 +297,7 @@ void TrainPanel::startRun(const AdapterPlan& plan, const ExperimentConfig& confi
         request.validation = d->validation;
         request.padId = d->padId;
     }
+    if (!dataParallel(request)) return;
     try {
         request.runDir = freshRunDirectory(request.config.output.dir, name.toStdString());
     } catch (const std::exception& e) {
@@ -333,7 +340,37 @@ void TrainPanel::resumeRun(const QString& runDir) {
     request.syntheticBatches = trainBatches_->value();
     request.runDir = run->dir;
     request.resume = true;
+    if (!dataParallel(request)) return;  // a checkpoint resumes on any number of processes
     launch(request);
+}
+
+bool TrainPanel::dataParallel(TrainRequest& request) {
+    request.processes = processes_->value();
+    if (request.processes == 1) return true;
+    if (request.config.data.train.empty()) {
+        stats_->setText("A run on several processes reads its data from the experiment's dataset file: choose one "
+                        "in the Data stage (synthetic tokens train on 1 process).");
+        return false;
+    }
+    request.cli = aletheiaExecutable().toStdString();
+    if (request.cli.empty()) {
+        stats_->setText("No `aletheia` executable beside the Studio or on PATH: a run on several processes needs it.");
+        return false;
+    }
+    return true;
+}
+
+template <typename Worker>
+void TrainPanel::connectWorker(Worker* worker) {
+    connect(worker, &Worker::started, this, [this](qint64 total) {
+        progress_->setMaximum(int(std::max<qint64>(1, total)));
+        progress_->setValue(0);
+    });
+    connect(worker, &Worker::step, this, &TrainPanel::onStep);
+    connect(worker, &Worker::evaluated, this, &TrainPanel::onEval);
+    connect(worker, &Worker::logLine, this, &TrainPanel::appendLog);
+    connect(worker, &Worker::failed, this, [this](const QString& m) { appendLog("error: " + m); });
+    connect(worker, &Worker::finished, this, &TrainPanel::onFinished);
 }
 
 void TrainPanel::launch(const TrainRequest& request) {
@@ -358,18 +395,16 @@ void TrainPanel::launch(const TrainRequest& request) {
     appendLog(QString("%1%2: %3 → %4").arg(request.resume ? "resuming " : "", runName_, describePlan(plan), runOutputDir_));
 
     stop_ = std::make_shared<StopToken>();
-    auto* worker = new TrainWorker(request, stop_);
-    connect(worker, &TrainWorker::started, this, [this](qint64 total) {
-        progress_->setMaximum(int(std::max<qint64>(1, total)));
-        progress_->setValue(0);
-    });
-    connect(worker, &TrainWorker::step, this, &TrainPanel::onStep);
-    connect(worker, &TrainWorker::evaluated, this, &TrainPanel::onEval);
-    connect(worker, &TrainWorker::logLine, this, &TrainPanel::appendLog);
-    connect(worker, &TrainWorker::failed, this, [this](const QString& m) { appendLog("error: " + m); });
-    connect(worker, &TrainWorker::finished, this, &TrainPanel::onFinished);
     setRunning(true);
-    submitWorker(jobs_, stop_, worker);
+    if (request.processes > 1) {
+        auto* worker = new ProcessTrainWorker(request, stop_);
+        connectWorker(worker);
+        submitWorker(jobs_, stop_, worker);
+    } else {
+        auto* worker = new TrainWorker(request, stop_);
+        connectWorker(worker);
+        submitWorker(jobs_, stop_, worker);
+    }
     emit statusMessage(QString("Training %1…").arg(runName_));
 }
 
@@ -408,14 +443,19 @@ void TrainPanel::onStep(const StepEvent& e) {
     memory_->append(memSeries_, x, double(e.peak_memory_bytes) / double(1 << 20));
     lrPlot_->append(lrSeries_, x, e.lr);
     stepSeconds_.push_back(e.step_time_s);
-    updates_->addStep(e.step, e.layer_update_norms);
+    if (!e.layer_update_norms.empty()) updates_->addStep(e.step, e.layer_update_norms);  // not in metrics.jsonl
     progress_->setMaximum(int(std::max<int64_t>(1, e.total_steps)));
     progress_->setValue(int(e.step));
-    stats_->setText(QString("loss %1 · %2 tokens/s · %3 ms/step · epoch %4")
+    QString ranks;  // a data-parallel run: each rank's own throughput (a slow one stands out)
+    for (size_t i = 0; i < e.rank_tokens_per_s.size(); ++i)
+        ranks += QString(i ? " · %1" : "\nper rank: %1").arg(e.rank_tokens_per_s[i], 0, 'f', 0);
+    if (!ranks.isEmpty()) ranks += " tokens/s";
+    stats_->setText(QString("loss %1 · %2 tokens/s · %3 ms/step · epoch %4%5")
                         .arg(e.loss, 0, 'f', 4)
                         .arg(e.tokens_per_s, 0, 'f', 0)
                         .arg(e.step_time_s * 1e3, 0, 'f', 1)
-                        .arg(e.epoch, 0, 'f', 2));
+                        .arg(e.epoch, 0, 'f', 2)
+                        .arg(ranks));
     // A step that ends after Pause was pressed: say paused, not an ETA that is not running down.
     if (isPaused())
         emit etaChanged(QString("%1 — paused at step %2/%3").arg(runName_).arg(e.step).arg(e.total_steps));

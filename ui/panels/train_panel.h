@@ -1,7 +1,8 @@
 #pragma once
 // Stage 5, Train: hyper-parameters with sensible defaults, Start / Pause / Resume / Stop,
-// a TrainWorker in a QThread, live plots (loss, eval loss, tokens/s, memory, LR), the
-// per-layer adapter-update heatmap and a log pane. The ETA goes to the status bar.
+// a TrainWorker in a QThread (a ProcessTrainWorker for several processes), live plots (loss,
+// eval loss, tokens/s, memory, LR), the per-layer adapter-update heatmap and a log pane. The ETA
+// goes to the status bar.
 #include <QElapsedTimer>
 #include <QWidget>
 #include <memory>
@@ -65,7 +66,11 @@ private:
     // A fresh run directory <output.dir>/<name>-<time> trained with `plan`; `config` is what its
     // config.yaml records.
     void startRun(const AdapterPlan& plan, const ExperimentConfig& config, const QString& name);
+    // Sets the request's processes (and the CLI they need); false, with a word, when it cannot run.
+    bool dataParallel(TrainRequest& request);
     void launch(const TrainRequest& request);
+    template <typename Worker>
+    void connectWorker(Worker* worker);
     void onStep(const StepEvent& e);
     void onEval(const EvalEvent& e);
     void onFinished(const TrainResult& r);
@@ -86,6 +91,7 @@ private:
     QSpinBox* evalEvery_ = nullptr;
     QSpinBox* evalBatches_ = nullptr;
     QSpinBox* ckptEvery_ = nullptr;
+    QSpinBox* processes_ = nullptr;
     QLineEdit* outputDir_ = nullptr;
     QPushButton* startButton_ = nullptr;
     QPushButton* pauseButton_ = nullptr;

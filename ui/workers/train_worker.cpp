@@ -1,12 +1,8 @@
 #include "ui/workers/train_worker.h"
 
 #include <exception>
-#include <filesystem>
 #include <memory>
 
-#include "core/io/json_file.h"
-#include "core/plan/plan_io.h"
-#include "core/probe/probe_json.h"
 #include "core/session/experiment_data.h"
 #include "core/session/run_recorder.h"
 #include "core/session/train_options_for.h"
@@ -14,8 +10,6 @@
 #include "ui/workers/batch_sources.h"
 
 namespace aletheia::ui {
-
-namespace fs = std::filesystem;
 
 TrainWorker::TrainWorker(TrainRequest request, std::shared_ptr<StopToken> stop)
     : request_(std::move(request)), stop_(std::move(stop)) {
@@ -54,11 +48,7 @@ void TrainWorker::run() {
             trainData = synthetic(r, r.syntheticBatches, uint64_t(cfg.train.seed));
             valData = synthetic(r, cfg.train.eval_batches > 0 ? cfg.train.eval_batches : 4, uint64_t(cfg.train.seed) + 1);
         }
-        if (!r.resume) {
-            writeRunConfig(cfg, r.runDir);
-            savePlan(r.plan, (fs::path(r.runDir) / "plan.yaml").string());
-            if (r.scores) writeJsonFile((fs::path(r.runDir) / "probe_scores.json").string(), probeScoresToJson(*r.scores));
-        }
+        if (!r.resume) writeRunInputs(cfg, r.plan, r.scores ? &*r.scores : nullptr, r.runDir);
         recorder.emplace(r.runDir, r.resume);
         emit started(plannedSteps(trainOptionsFor(cfg, r.runDir), *trainData));
         TrainObserver observer;

@@ -30,6 +30,10 @@ struct TrainRequest {
     int32_t padId = 0;
     int64_t syntheticBatches = 64;
     bool resume = false;           // continue from the latest checkpoint in runDir
+    // > 1: data-parallel, `aletheia train --nproc N` in child processes (ProcessTrainWorker),
+    // which read the model and data from config.yaml; 1: this process (TrainWorker).
+    int processes = 1;
+    std::string cli;               // the `aletheia` executable, for processes > 1
 };
 
 class TrainWorker : public QObject {
