@@ -46,6 +46,11 @@ void take(const nlohmann::json& j, const char* key, T& into) {
     const auto it = j.find(key);
     if (it != j.end() && it->is_number()) into = it->get<T>();
 }
+void take(const nlohmann::json& j, const char* key, std::vector<double>& into) {
+    const auto it = j.find(key);
+    if (it == j.end() || !it->is_array()) return;
+    for (const auto& v : *it) into.push_back(v.is_number() ? v.get<double>() : 0.0);
+}
 }  // namespace
 
 StepEvent stepEventFromLine(const nlohmann::json& j) {
@@ -60,9 +65,8 @@ StepEvent stepEventFromLine(const nlohmann::json& j) {
     take(j, "step_time_s", e.step_time_s);
     take(j, "eta_s", e.eta_s);
     take(j, "peak_memory_bytes", e.peak_memory_bytes);
-    const auto ranks = j.find("rank_tokens_per_s");
-    if (ranks != j.end() && ranks->is_array())
-        for (const auto& v : *ranks) e.rank_tokens_per_s.push_back(v.is_number() ? v.get<double>() : 0.0);
+    take(j, "rank_tokens_per_s", e.rank_tokens_per_s);
+    take(j, "layer_update_norms", e.layer_update_norms);
     return e;
 }
 

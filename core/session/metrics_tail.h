@@ -27,7 +27,7 @@ private:
 };
 
 // The event a "train" / "eval" line of metrics.jsonl records (run_recorder.cpp writes them);
-// missing keys stay at their defaults. Per-layer norms are not recorded, so they stay empty.
+// missing keys stay at their defaults. Of the per-layer norms only the update norms are recorded.
 StepEvent stepEventFromLine(const nlohmann::json& line);
 EvalEvent evalEventFromLine(const nlohmann::json& line);
 

@@ -91,6 +91,9 @@ TrainObserver RunRecorder::wrap(TrainObserver next) {
                                {"tokens_per_s", e.tokens_per_s}, {"step_time_s", e.step_time_s}, {"eta_s", e.eta_s},
                                {"peak_memory_bytes", e.peak_memory_bytes}};
         if (!e.rank_tokens_per_s.empty()) line["rank_tokens_per_s"] = e.rank_tokens_per_s;
+        // For the update heatmap of a run followed from another process; float precision is plenty.
+        if (!e.layer_update_norms.empty())
+            line["layer_update_norms"] = std::vector<float>(e.layer_update_norms.begin(), e.layer_update_norms.end());
         write(line);
         curves_.addStep(e.step, e.loss);
         if (next.onStep) next.onStep(e);

@@ -157,6 +157,7 @@ private slots:
         e.eta_s = 4.5;
         e.peak_memory_bytes = 1 << 20;
         e.rank_tokens_per_s = {600.0, 634.0};
+        e.layer_update_norms = {0.0, 0.5, 0.125};  // exact in float
         obs.onStep(e);
         obs.onEval(EvalEvent{1, 3.5, 33.1, 77});
         auto lines = tail.poll();
@@ -173,6 +174,7 @@ private slots:
         QCOMPARE(back.eta_s, e.eta_s);
         QCOMPARE(back.peak_memory_bytes, e.peak_memory_bytes);
         QCOMPARE(back.rank_tokens_per_s, e.rank_tokens_per_s);
+        QCOMPARE(back.layer_update_norms, e.layer_update_norms);
         const EvalEvent ev = evalEventFromLine(lines[1]);
         QCOMPARE(ev.loss, 3.5);
         QCOMPARE(ev.tokens, int64_t(77));

@@ -72,6 +72,7 @@ private slots:
         TrainPanel* train = w->trainPanel();
         auto* log = find<QPlainTextEdit>("trainLog");
         find<QSpinBox>("trainProcesses")->setValue(2);
+        w->stages()->setCurrentWidget(train);
         QSignalSpy finished(train, &TrainPanel::runFinished);
         train->start();
         QVERIFY(train->isRunning());
@@ -83,6 +84,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains("paused after step "), 30000);
         QTest::qWait(1000);  // the last step's line is in: what the plot holds now stays
         const int pausedAt = train->lossPlot()->pointCount(0);
+        // docs/screenshots/5-train-2-processes.png is this moment (ALETHEIA_SCREENSHOT_DIR=docs/screenshots).
+        if (qEnvironmentVariableIsSet("ALETHEIA_SCREENSHOT_DIR")) {
+            for (LivePlot* p : train->plots()) p->flush();
+            QVERIFY(w->grab().save(qEnvironmentVariable("ALETHEIA_SCREENSHOT_DIR") + "/5-train-2-processes.png"));
+        }
         QTest::qWait(1500);
         QCOMPARE(train->lossPlot()->pointCount(0), pausedAt);
         train->togglePause();

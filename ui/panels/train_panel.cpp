@@ -443,7 +443,7 @@ void TrainPanel::onStep(const StepEvent& e) {
     memory_->append(memSeries_, x, double(e.peak_memory_bytes) / double(1 << 20));
     lrPlot_->append(lrSeries_, x, e.lr);
     stepSeconds_.push_back(e.step_time_s);
-    if (!e.layer_update_norms.empty()) updates_->addStep(e.step, e.layer_update_norms);  // not in metrics.jsonl
+    updates_->addStep(e.step, e.layer_update_norms);
     progress_->setMaximum(int(std::max<int64_t>(1, e.total_steps)));
     progress_->setValue(int(e.step));
     QString ranks;  // a data-parallel run: each rank's own throughput (a slow one stands out)

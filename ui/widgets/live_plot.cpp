@@ -1,5 +1,8 @@
 #include "ui/widgets/live_plot.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "ui/widgets/legend_row.h"
 #include "ui/widgets/plot_export.h"
 
@@ -68,6 +71,12 @@ void LivePlot::flush() {
         g->rescaleAxes(!first);
         first = false;
     }
+    // Enough significant digits that ticks over a narrow range differ (a learning rate decaying
+    // in its sixth digit would otherwise read 0.01, 0.01, 0.01).
+    const QCPRange r = yAxis->range();
+    const double span = r.size(), scale = std::max(std::abs(r.lower), std::abs(r.upper));
+    const int digits = span > 0 && scale > 0 ? int(std::ceil(std::log10(scale / span))) + 2 : 3;
+    yAxis->setNumberPrecision(std::clamp(digits, 3, 10));
     replot(QCustomPlot::rpQueuedReplot);
 }
 
