@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <chrono>
@@ -81,6 +82,7 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, int timeou
     sigemptyset(&forward.sa_mask);
     for (int sig : {SIGINT, SIGTERM, SIGUSR1}) sigaction(sig, &forward, nullptr);
     const pid_t launcher = ::getpid();
+    const int threadsPerRank = std::max(1, int(std::thread::hardware_concurrency()) / nproc);
     for (int r = 0; r < nproc; ++r) {
         const pid_t pid = ::fork();
         if (pid < 0) fail("--nproc: fork failed for rank " + std::to_string(r));
@@ -98,6 +100,9 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, int timeou
             ::setenv("LOCAL_WORLD_SIZE", std::to_string(nproc).c_str(), 1);
             ::setenv("MASTER_ADDR", "127.0.0.1", 1);
             ::setenv("MASTER_PORT", port.c_str(), 1);
+            // N ranks each using every core would oversubscribe a CPU run N times over: give each
+            // its share (torchrun sets 1), unless OMP_NUM_THREADS says otherwise.
+            if (!std::getenv("OMP_NUM_THREADS")) ::setenv("OMP_NUM_THREADS", std::to_string(threadsPerRank).c_str(), 1);
             std::vector<char*> argv{const_cast<char*>("aletheia")};
             for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
             argv.push_back(nullptr);

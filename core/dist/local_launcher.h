@@ -1,7 +1,7 @@
 #pragma once
 // `aletheia <command> --nproc N`: this same executable started N times on this host, as torchrun
 // would start it: RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR=127.0.0.1 and a free
-// MASTER_PORT set for each child.
+// MASTER_PORT set for each child, and OMP_NUM_THREADS = cores / N unless it is set already.
 #include <string>
 #include <vector>
 
