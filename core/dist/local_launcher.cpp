@@ -87,9 +87,11 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, int timeou
         const pid_t pid = ::fork();
         if (pid < 0) fail("--nproc: fork failed for rank " + std::to_string(r));
         if (pid == 0) {
-            // Until the rank installs its own handlers, these signals are ignored (the launcher's
-            // forwarding handler must not run here; ignoring survives exec, the default would kill).
-            for (int sig : {SIGINT, SIGTERM, SIGUSR1}) ::signal(sig, SIG_IGN);
+            // Not the launcher's forwarding handler here. Until the rank installs its own, Ctrl-C
+            // and SIGTERM end it (nothing trained yet) and SIGUSR1 is ignored (its default kills).
+            ::signal(SIGINT, SIG_DFL);
+            ::signal(SIGTERM, SIG_DFL);
+            ::signal(SIGUSR1, SIG_IGN);
             ::setpgid(0, 0);
             // A launcher that dies (kill -9) stops its ranks cleanly, as Ctrl-C would.
             ::prctl(PR_SET_PDEATHSIG, SIGTERM);

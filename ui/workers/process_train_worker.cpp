@@ -60,6 +60,7 @@ void ProcessTrainWorker::run() {
         emit started(r.config.train.max_steps);
         const pid_t pid = pid_t(child.processId());
         bool stopSent = false, pauseSent = false;
+        bool ranksUp = false;  // a step was logged: rank 0 handles SIGUSR1 (before, it would be lost)
         QString pendingErr;
         auto drain = [&] {
             pendingErr += QString::fromUtf8(child.readAllStandardError());
@@ -73,7 +74,10 @@ void ProcessTrainWorker::run() {
             }
             for (const nlohmann::json& j : metrics.poll()) {
                 const std::string type = j.value("type", "");
-                if (type == "train") emit step(stepEventFromLine(j));
+                if (type == "train") {
+                    ranksUp = true;
+                    emit step(stepEventFromLine(j));
+                }
                 if (type == "eval") emit evaluated(evalEventFromLine(j));
                 if (type != "end") continue;
                 ended = true;
@@ -92,7 +96,7 @@ void ProcessTrainWorker::run() {
                 ::kill(pid, SIGINT);  // every rank finishes its step, rank 0 writes the checkpoint
                 stopSent = true;
             }
-            if (!stopSent && stop_->paused() != pauseSent) {
+            if (!stopSent && ranksUp && stop_->paused() != pauseSent) {
                 ::kill(pid, SIGUSR1);  // rank 0 asks; all ranks pause after the same step
                 pauseSent = !pauseSent;
             }
