@@ -171,7 +171,7 @@ private slots:
 
         QProcess p;
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-        e.insert("ALETHEIA_DIST_TIMEOUT", "3");
+        e.insert("ALETHEIA_DIST_TIMEOUT", "5");  // short, yet room for the ranks to start and join
         p.setProcessEnvironment(e);
         p.setProcessChannelMode(QProcess::SeparateChannels);
         p.start(QStringLiteral(ALETHEIA_BUILD_DIR "/app/aletheia"), {"train", "--config", run.cfg, "--nproc", "2"});
@@ -191,7 +191,7 @@ private slots:
         QVERIFY2(waitFor("paused after step ", 30000), qPrintable(err));
         const int pausedAt = losses(run.dir).size();
         QVERIFY2(pausedAt >= 1 && pausedAt < steps, qPrintable(QString::number(pausedAt)));
-        QTest::qWait(4500);  // past the 3 s collective timeout
+        QTest::qWait(6000);  // past the 5 s collective timeout
         QCOMPARE(p.state(), QProcess::Running);
         QCOMPARE(losses(run.dir).size(), pausedAt);  // nothing trained while paused
         ::kill(pid_t(p.processId()), SIGINT);
