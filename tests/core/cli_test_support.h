@@ -79,6 +79,13 @@ inline QString writeFixtureExperiment(const std::filesystem::path& root, const Q
     return QString::fromStdString((root / "exp.yaml").string());
 }
 
+// `n` rows of a small, learnable text corpus (three patterns), as train.jsonl lines.
+inline QByteArray patternLines(int n) {
+    QByteArray jsonl;
+    for (int i = 0; i < n; ++i) jsonl += "{\"text\": \"abc abc abc " + QByteArray::number(i % 3) + " abc abc abc\"}\n";
+    return jsonl;
+}
+
 // The "type": "train" lines of a metrics.jsonl, in file order.
 inline QList<QJsonObject> trainMetrics(const QString& path) {
     QList<QJsonObject> out;

@@ -31,12 +31,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-QByteArray patternLines(int n) {
-    QByteArray jsonl;
-    for (int i = 0; i < n; ++i) jsonl += "{\"text\": \"abc abc abc " + QByteArray::number(i % 3) + " abc abc abc\"}\n";
-    return jsonl;
-}
-
 const QByteArray kExperiment =
     "model:\n  path: model\n  device: cpu\n"
     "data:\n  train: data/train.jsonl\n  sequence_len: 32\n  val_set_size: 0.25\n  forgetting: data/known.jsonl\n"
@@ -85,7 +79,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         torch::set_num_threads(1);
         const fs::path root = tmp.path().toStdString();
-        const QString cfg = cli_test::writeFixtureExperiment(root, patternLines(24), kExperiment);
+        const QString cfg = cli_test::writeFixtureExperiment(root, cli_test::patternLines(24), kExperiment);
         cli_test::writeText(tmp.filePath("data/known.jsonl"), "{\"text\": \"abc cba\"}\n{\"text\": \"0 1 2 3\"}\n");
         runA = tmp.filePath("runs/run-a");
         runB = tmp.filePath("runs/uniform-b");

@@ -25,12 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-QByteArray patternLines(int n) {
-    QByteArray jsonl;
-    for (int i = 0; i < n; ++i) jsonl += "{\"text\": \"abc abc abc " + QByteArray::number(i % 3) + " abc abc abc\"}\n";
-    return jsonl;
-}
-
 const QByteArray kExperiment =
     "model:\n  path: model\n  device: cpu\n"
     "data:\n  train: data/train.jsonl\n  sequence_len: 32\n"
@@ -55,7 +49,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         torch::set_num_threads(1);
         qputenv("ALETHEIA_CLI", ALETHEIA_BUILD_DIR "/app/aletheia");
-        const QString cfg = cli_test::writeFixtureExperiment(tmp.path().toStdString(), patternLines(24), kExperiment);
+        const QString cfg = cli_test::writeFixtureExperiment(tmp.path().toStdString(), cli_test::patternLines(24), kExperiment);
         w = std::make_unique<MainWindow>();
         w->resize(1600, 1000);
         w->show();

@@ -360,19 +360,6 @@ bool TrainPanel::dataParallel(TrainRequest& request) {
     return true;
 }
 
-template <typename Worker>
-void TrainPanel::connectWorker(Worker* worker) {
-    connect(worker, &Worker::started, this, [this](qint64 total) {
-        progress_->setMaximum(int(std::max<qint64>(1, total)));
-        progress_->setValue(0);
-    });
-    connect(worker, &Worker::step, this, &TrainPanel::onStep);
-    connect(worker, &Worker::evaluated, this, &TrainPanel::onEval);
-    connect(worker, &Worker::logLine, this, &TrainPanel::appendLog);
-    connect(worker, &Worker::failed, this, [this](const QString& m) { appendLog("error: " + m); });
-    connect(worker, &Worker::finished, this, &TrainPanel::onFinished);
-}
-
 void TrainPanel::launch(const TrainRequest& request) {
     const AdapterPlan& plan = request.plan;
     runName_ = QString::fromStdString(std::filesystem::path(request.runDir).filename().string());
@@ -395,16 +382,19 @@ void TrainPanel::launch(const TrainRequest& request) {
     appendLog(QString("%1%2: %3 → %4").arg(request.resume ? "resuming " : "", runName_, describePlan(plan), runOutputDir_));
 
     stop_ = std::make_shared<StopToken>();
+    TrainReporter* worker = request.processes > 1 ? static_cast<TrainReporter*>(new ProcessTrainWorker(request, stop_))
+                                                  : new TrainWorker(request, stop_);
+    connect(worker, &TrainReporter::started, this, [this](qint64 total) {
+        progress_->setMaximum(int(std::max<qint64>(1, total)));
+        progress_->setValue(0);
+    });
+    connect(worker, &TrainReporter::step, this, &TrainPanel::onStep);
+    connect(worker, &TrainReporter::evaluated, this, &TrainPanel::onEval);
+    connect(worker, &TrainReporter::logLine, this, &TrainPanel::appendLog);
+    connect(worker, &TrainReporter::failed, this, [this](const QString& m) { appendLog("error: " + m); });
+    connect(worker, &TrainReporter::finished, this, &TrainPanel::onFinished);
     setRunning(true);
-    if (request.processes > 1) {
-        auto* worker = new ProcessTrainWorker(request, stop_);
-        connectWorker(worker);
-        submitWorker(jobs_, stop_, worker);
-    } else {
-        auto* worker = new TrainWorker(request, stop_);
-        connectWorker(worker);
-        submitWorker(jobs_, stop_, worker);
-    }
+    submitWorker(jobs_, stop_, worker);
     emit statusMessage(QString("Training %1…").arg(runName_));
 }
 

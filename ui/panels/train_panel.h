@@ -69,8 +69,6 @@ private:
     // Sets the request's processes (and the CLI they need); false, with a word, when it cannot run.
     bool dataParallel(TrainRequest& request);
     void launch(const TrainRequest& request);
-    template <typename Worker>
-    void connectWorker(Worker* worker);
     void onStep(const StepEvent& e);
     void onEval(const EvalEvent& e);
     void onFinished(const TrainResult& r);

@@ -27,11 +27,7 @@ QString aletheiaExecutable() {
 }
 
 ProcessTrainWorker::ProcessTrainWorker(TrainRequest request, std::shared_ptr<StopToken> stop)
-    : request_(std::move(request)), stop_(std::move(stop)) {
-    qRegisterMetaType<aletheia::StepEvent>();
-    qRegisterMetaType<aletheia::EvalEvent>();
-    qRegisterMetaType<aletheia::TrainResult>();
-}
+    : request_(std::move(request)), stop_(std::move(stop)) {}
 
 namespace {
 // The CLI's progress bars (a line every 2 s when not on a terminal) repeat what the plots show.

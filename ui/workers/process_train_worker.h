@@ -4,7 +4,7 @@
 // that config, and a rank that dies cannot take the Studio with it. The worker writes the run's
 // inputs, follows its metrics.jsonl and stderr, and turns Pause / Stop into the signals the
 // launcher forwards (SIGUSR1 pauses every rank after the same step, SIGINT stops them with a
-// checkpoint). It reports through the same signals as TrainWorker.
+// checkpoint). It reports through TrainReporter's signals, as TrainWorker does.
 #include <QObject>
 #include <QString>
 #include <memory>
@@ -17,21 +17,11 @@ namespace aletheia::ui {
 // own executable, else the first on PATH; empty when there is none.
 QString aletheiaExecutable();
 
-class ProcessTrainWorker : public QObject {
+class ProcessTrainWorker : public TrainReporter {
     Q_OBJECT
 public:
     ProcessTrainWorker(TrainRequest request, std::shared_ptr<StopToken> stop);
-
-public slots:
-    void run();
-
-signals:
-    void started(qint64 totalSteps);
-    void step(const aletheia::StepEvent& event);
-    void evaluated(const aletheia::EvalEvent& event);
-    void logLine(const QString& line);
-    void failed(const QString& message);
-    void finished(const aletheia::TrainResult& result);
+    void run() override;
 
 private:
     TrainRequest request_;

@@ -11,12 +11,14 @@
 
 namespace aletheia::ui {
 
-TrainWorker::TrainWorker(TrainRequest request, std::shared_ptr<StopToken> stop)
-    : request_(std::move(request)), stop_(std::move(stop)) {
+TrainReporter::TrainReporter() {
     qRegisterMetaType<aletheia::StepEvent>();
     qRegisterMetaType<aletheia::EvalEvent>();
     qRegisterMetaType<aletheia::TrainResult>();
 }
+
+TrainWorker::TrainWorker(TrainRequest request, std::shared_ptr<StopToken> stop)
+    : request_(std::move(request)), stop_(std::move(stop)) {}
 
 namespace {
 // Without a dataset: synthetic tokens of data.sequence_len, train and held-out batches apart.

@@ -36,13 +36,13 @@ struct TrainRequest {
     std::string cli;               // the `aletheia` executable, for processes > 1
 };
 
-class TrainWorker : public QObject {
+// What a training run reports, whichever worker runs it (TrainWorker in this process,
+// ProcessTrainWorker through `aletheia train --nproc N`): the Train stage connects to these.
+class TrainReporter : public QObject {
     Q_OBJECT
 public:
-    TrainWorker(TrainRequest request, std::shared_ptr<StopToken> stop);
-
-public slots:
-    void run();
+    TrainReporter();
+    virtual void run() = 0;
 
 signals:
     void started(qint64 totalSteps);
@@ -51,6 +51,13 @@ signals:
     void logLine(const QString& line);
     void failed(const QString& message);
     void finished(const aletheia::TrainResult& result);
+};
+
+class TrainWorker : public TrainReporter {
+    Q_OBJECT
+public:
+    TrainWorker(TrainRequest request, std::shared_ptr<StopToken> stop);
+    void run() override;
 
 private:
     TrainRequest request_;
