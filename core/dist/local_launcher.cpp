@@ -92,6 +92,9 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, int timeou
             ::signal(SIGINT, SIG_DFL);
             ::signal(SIGTERM, SIG_DFL);
             ::signal(SIGUSR1, SIG_IGN);
+            // A rank outliving its launcher (killed) may find the stderr pipe closed: it must still
+            // write its checkpoint, not die of SIGPIPE on the next log line.
+            ::signal(SIGPIPE, SIG_IGN);
             ::setpgid(0, 0);
             // A launcher that dies (kill -9) stops its ranks cleanly, as Ctrl-C would.
             ::prctl(PR_SET_PDEATHSIG, SIGTERM);

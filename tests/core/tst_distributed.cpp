@@ -2,8 +2,8 @@
 // N ranks with the same global batch train exactly as 1 process (losses and adapters to 1e-5);
 // a rank killed mid-run ends the others with a message, no hang, and leaves a checkpoint that a
 // 1-process run resumes to the same result; ranks with different configs or world sizes are
-// refused; a pause and a stop sent to the launcher reach every rank; a 2-rank probe equals the
-// 1-process probe.
+// refused; a pause and a stop sent to the launcher reach every rank, and a killed launcher stops
+// them with a checkpoint; a 2-rank probe equals the 1-process probe.
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
@@ -82,6 +82,16 @@ QList<double> losses(const QString& dir) {
     QList<double> out;
     for (const auto& [step, loss] : byStep) out.push_back(loss);
     return out;
+}
+
+// The outcome of a run's end line; empty while it has none.
+QString endOutcome(const QString& dir) {
+    QString outcome;
+    for (const QByteArray& line : readAll(dir + "/metrics.jsonl").split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o["type"] == "end") outcome = o["outcome"].toString();
+    }
+    return outcome;
 }
 
 // The adapters of the newest checkpoint, by name.
@@ -210,6 +220,25 @@ private slots:
         r = runWithEnv({"train", "--config", run.cfg, "--resume"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         compareRuns(whole.dir, run.dir);
+    }
+
+    // The launcher killed outright (kill -9, a crashed shell): its ranks get SIGTERM and stop as
+    // after Ctrl-C, together, with a checkpoint and the run's end line; none trains on orphaned.
+    void killedLauncherStopsItsRanks() {
+        const Run run = makeRun(tmp_, "orphans", 100000);
+        QProcess p;
+        p.setStandardErrorFile(run.dir + ".stderr");  // no pipe that dies with the launcher
+        p.start(QStringLiteral(ALETHEIA_BUILD_DIR "/app/aletheia"), {"train", "--config", run.cfg, "--nproc", "2"});
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(losses(run.dir).size() >= 2, 60000);
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(10000));
+        QString outcome;
+        QTRY_VERIFY2_WITH_TIMEOUT(!(outcome = endOutcome(run.dir)).isEmpty(), qPrintable(readAll(run.dir + ".stderr")), 60000);
+        QCOMPARE(outcome, QString("stopped"));
+        const std::string ckpt = aletheia::latestCheckpoint(run.dir.toStdString() + "/checkpoints");
+        QVERIFY(!ckpt.empty());
+        QCOMPARE(aletheia::readCheckpoint(ckpt).step, int64_t(losses(run.dir).size()));
     }
 
     // Two ranks started by hand (as torchrun would), with different learning rates, then with
