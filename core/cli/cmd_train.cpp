@@ -65,7 +65,7 @@ CommandSpec trainCommand() {
         Model model = loadExperimentModel(cfg);
         const ModuleTable table = modulesOf(model);
         // Rank 0 alone reads or writes plan.yaml; the others take its plan, never a half-written file.
-        AdapterPlan plan = rank == 0 ? runPlan(cfg, model, table, dir, true) : AdapterPlan{};
+        AdapterPlan plan = rank == 0 ? runPlan(cfg, model, table, dir) : AdapterPlan{};
         if (comm) {
             plan = planFromYaml(textFromRankZero(*comm, planToYaml(plan), "broadcast of the adapter plan"),
                                 dir + "/plan.yaml (rank 0's)");

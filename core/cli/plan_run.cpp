@@ -14,8 +14,7 @@ namespace aletheia::cli {
 
 ModuleTable modulesOf(const Model& model) { return moduleTable(model); }
 
-AdapterPlan runPlan(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table, const std::string& dir,
-                    bool save) {
+AdapterPlan runPlan(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table, const std::string& dir) {
     const std::string path = (std::filesystem::path(dir) / "plan.yaml").string();
     if (std::filesystem::exists(path)) {
         std::cerr << "plan: using " << path << "\n";
@@ -27,7 +26,6 @@ AdapterPlan runPlan(const ExperimentConfig& cfg, const Model& model, const Modul
         if (auto saved = savedProbeScores(cfg, table, dir)) return *saved;
         throw Error("this plan policy needs probe scores: run `aletheia plan --config ...` first", {"", "plan.policy", -1});
     });
-    if (!save) return plan;
     savePlan(plan, path);
     std::cerr << "plan: " << plan.cells.size() << " modules -> " << path << "\n";
     return plan;

@@ -18,9 +18,8 @@ ModuleTable modulesOf(const Model& model);
 // The plan a run trains: <dir>/plan.yaml from `aletheia plan`, else the config's plan made now
 // (from the run's saved probe scores when the policy needs scores) and saved to plan.yaml, so
 // that train, bench, eval and export all use the same one. Throws aletheia::Error when the
-// policy needs scores and there are none: run `aletheia plan` first. `save` false (ranks > 0 of
-// a distributed run): the plan made now is not written, rank 0 writes it.
-AdapterPlan runPlan(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table, const std::string& dir,
-                    bool save = true);
+// policy needs scores and there are none: run `aletheia plan` first. A distributed run calls it on
+// rank 0 only and broadcasts the plan.
+AdapterPlan runPlan(const ExperimentConfig& cfg, const Model& model, const ModuleTable& table, const std::string& dir);
 
 }  // namespace aletheia::cli

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/session/run_recorder.h"
+
 namespace aletheia {
 
 namespace fs = std::filesystem;
@@ -77,6 +79,15 @@ EvalEvent evalEventFromLine(const nlohmann::json& j) {
     take(j, "perplexity", e.perplexity);
     take(j, "tokens", e.tokens);
     return e;
+}
+
+TrainResult trainResultFromEndLine(const nlohmann::json& j) {
+    TrainResult r;
+    r.outcome = outcomeFromName(j.value("outcome", "")).value_or(TrainOutcome::NonFinite);
+    take(j, "steps", r.steps);
+    r.message = j.value("message", "");
+    r.last_checkpoint = j.value("checkpoint", "");
+    return r;
 }
 
 }  // namespace aletheia

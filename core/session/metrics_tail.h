@@ -30,5 +30,7 @@ private:
 // missing keys stay at their defaults. Of the per-layer norms only the update norms are recorded.
 StepEvent stepEventFromLine(const nlohmann::json& line);
 EvalEvent evalEventFromLine(const nlohmann::json& line);
+// The result an "end" line records: outcome (NonFinite when unknown), steps, message, checkpoint.
+TrainResult trainResultFromEndLine(const nlohmann::json& line);
 
 }  // namespace aletheia

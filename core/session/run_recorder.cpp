@@ -134,6 +134,12 @@ std::string outcomeName(TrainOutcome outcome) {
     return "unknown";
 }
 
+std::optional<TrainOutcome> outcomeFromName(const std::string& name) {
+    for (TrainOutcome o : {TrainOutcome::Completed, TrainOutcome::Stopped, TrainOutcome::NonFinite, TrainOutcome::OutOfMemory})
+        if (outcomeName(o) == name) return o;
+    return std::nullopt;
+}
+
 void RunRecorder::write(const nlohmann::json& line) {
     // One flush per line: a line is on disk whole before the next step starts.
     metrics_ << line.dump() << "\n" << std::flush;

@@ -7,6 +7,7 @@
 // Checkpoints are the trainer's (<dir>/checkpoints/).
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ bool isLossLine(const nlohmann::json& line);
 
 // "completed" | "stopped" | "non-finite loss" | "out of memory".
 std::string outcomeName(TrainOutcome outcome);
+// The outcome `outcomeName` gave `name`; nullopt for any other text.
+std::optional<TrainOutcome> outcomeFromName(const std::string& name);
 
 class RunRecorder {
 public:

@@ -13,6 +13,10 @@ int64_t lossTokens(const Batch& b) {
     return b.labels.narrow(1, 1, b.labels.size(1) - 1).ne(kIgnoreIndex).sum().item<int64_t>();
 }
 
+int64_t inputTokens(const Batch& b) {
+    return b.attention_mask.defined() ? b.attention_mask.sum().item<int64_t>() : b.input_ids.numel();
+}
+
 LossSum forwardLossSum(const Model& model, const Batch& batch, const ForwardOptions& o) {
     LossSum out;
     out.tokens = lossTokens(batch);

@@ -32,6 +32,8 @@ struct LossSum {
 
 // Loss-bearing tokens of a batch, as LossSum::tokens counts them.
 int64_t lossTokens(const Batch& batch);
+// Input tokens of a batch: the attention mask's ones, or every position without a mask.
+int64_t inputTokens(const Batch& batch);
 // Summed causal-LM loss of `batch` (already on any device; moved to the model's).
 LossSum forwardLossSum(const Model& model, const Batch& batch, const ForwardOptions& options);
 

@@ -384,16 +384,17 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
         }
         const auto t0 = Clock::now();
         std::vector<Batch> batches = stepBatches(data, microIndex, o);
-        int64_t tokens = 0, inputTokens = 0;  // of the global batch: the same on every rank
+        int64_t tokens = 0, globalInputTokens = 0;  // of the global batch: the same on every rank
         for (const auto& b : batches) {
             tokens += lossTokens(b);
-            inputTokens += b.attention_mask.defined() ? b.attention_mask.sum().item<int64_t>() : b.input_ids.numel();
+            globalInputTokens += inputTokens(b);
         }
-        if (comm)
-            for (auto& b : batches) b = rankShard(b, *comm);
         int64_t localInputTokens = 0;  // this rank's share, for its own throughput
-        for (const auto& b : batches)
-            localInputTokens += b.attention_mask.defined() ? b.attention_mask.sum().item<int64_t>() : b.input_ids.numel();
+        if (comm)
+            for (auto& b : batches) {
+                b = rankShard(b, *comm);
+                localInputTokens += inputTokens(b);
+            }
         std::vector<int64_t> counts;
         for (const auto& b : batches) counts.push_back(lossTokens(b));
 
@@ -466,7 +467,7 @@ TrainResult train(Model& model, const AdapterPlan& plan, BatchSource& data, Batc
         ev.lr = lr;
         ev.grad_norm = gradNorm;
         ev.step_time_s = std::chrono::duration<double>(Clock::now() - t0).count();
-        ev.tokens_per_s = ev.step_time_s > 0 ? double(inputTokens) / ev.step_time_s : 0.0;
+        ev.tokens_per_s = ev.step_time_s > 0 ? double(globalInputTokens) / ev.step_time_s : 0.0;
         const double elapsed = std::chrono::duration<double>(Clock::now() - started).count() - pausedSeconds;
         ev.eta_s = elapsed / double(step - firstStep) * double(total - step);
         ev.peak_memory_bytes = peakMemoryBytes(device);

@@ -179,6 +179,16 @@ private slots:
         QCOMPARE(ev.loss, 3.5);
         QCOMPARE(ev.tokens, int64_t(77));
         QVERIFY(tail.poll().empty());
+        TrainResult stopped = ended(TrainOutcome::Stopped, 1);
+        stopped.message = "stopped by request after step 1";
+        rec->finish(stopped, "t", false);
+        lines = tail.poll();
+        QCOMPARE(lines.size(), size_t(1));
+        const TrainResult end = trainResultFromEndLine(lines[0]);
+        QVERIFY(end.outcome == TrainOutcome::Stopped);
+        QCOMPARE(end.steps, int64_t(1));
+        QCOMPARE(end.message, stopped.message);
+        QVERIFY(outcomeFromName("bogus") == std::nullopt);
         rec.reset();
 
         std::ofstream(path, std::ios::app) << "{\"type\": \"train\", \"step\": 2, \"lo" << std::flush;

@@ -77,13 +77,7 @@ void ProcessTrainWorker::run() {
                 if (type == "eval") emit evaluated(evalEventFromLine(j));
                 if (type != "end") continue;
                 ended = true;
-                const std::string outcome = j.value("outcome", "");
-                for (TrainOutcome o : {TrainOutcome::Completed, TrainOutcome::Stopped, TrainOutcome::NonFinite,
-                                       TrainOutcome::OutOfMemory})
-                    if (outcomeName(o) == outcome) result.outcome = o;
-                result.steps = j.value("steps", int64_t(0));
-                result.message = j.value("message", "");
-                result.last_checkpoint = j.value("checkpoint", "");
+                result = trainResultFromEndLine(j);
             }
         };
         while (child.state() != QProcess::NotRunning) {
